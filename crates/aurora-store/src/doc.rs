@@ -1,0 +1,234 @@
+//! Turning one NDJSON line into what the store writes: the hot columns, the FTS5 text,
+//! the technique ids, or — for `aurora.heartbeat` metrics — a source status update.
+//! This runs on the parser thread, off the SQLite writer's critical path.
+
+use serde_json::{Map, Value};
+
+use crate::fields::severity_of;
+use crate::{ip, time};
+
+/// One event ready to insert.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub aid: [u8; 16],
+    pub ts: i64,
+    pub source: Option<String>,
+    pub severity: Option<i64>,
+    pub kind: Option<String>,
+    pub module: Option<String>,
+    pub dataset: Option<String>,
+    pub outcome: Option<String>,
+    pub src_ip: Option<[u8; 16]>,
+    pub src_port: Option<i64>,
+    pub dst_ip: Option<[u8; 16]>,
+    pub dst_port: Option<i64>,
+    pub user_name: Option<String>,
+    pub host_name: Option<String>,
+    pub rule_id: Option<String>,
+    pub rule_name: Option<String>,
+    pub techniques: Vec<String>,
+    pub doc: String,
+    /// FTS5 columns: message, rule (name, category, description), event.original, and
+    /// every other string value.
+    pub fts: [String; 4],
+}
+
+/// A source status report from aurora-ingest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heartbeat {
+    pub source: String,
+    pub at: i64,
+    pub status: String,
+    pub since: Option<i64>,
+    pub message: Option<String>,
+    pub events_total: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Event(Box<Row>),
+    Heartbeat(Heartbeat),
+}
+
+/// Looks a dotted field up in nested objects, falling back to a flat dotted key.
+pub fn lookup<'a>(v: &'a Value, field: &str) -> Option<&'a Value> {
+    let mut cur = v;
+    for part in field.split('.') {
+        match cur.get(part) {
+            Some(next) => cur = next,
+            None => return v.get(field),
+        }
+    }
+    Some(cur)
+}
+
+fn first_scalar(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Array(a) => a.iter().find(|x| !x.is_null()),
+        Value::Null => None,
+        other => Some(other),
+    }
+}
+
+fn text(v: &Value, field: &str) -> Option<String> {
+    match first_scalar(lookup(v, field)?)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn int(v: &Value, field: &str) -> Option<i64> {
+    match first_scalar(lookup(v, field)?)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn strings(v: &Value, field: &str) -> Vec<String> {
+    match lookup(v, field) {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Parses one line. The error is the reject reason.
+pub fn parse_line(line: &str) -> Result<Parsed, String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(obj) = &v else {
+        return Err("not a JSON object".into());
+    };
+    let kind = text(&v, "event.kind");
+    let dataset = text(&v, "event.dataset");
+    if kind.as_deref() == Some("metric") && dataset.as_deref() == Some("aurora.heartbeat") {
+        return heartbeat(&v).map(Parsed::Heartbeat);
+    }
+    let ts_text = text(&v, "@timestamp").ok_or("no @timestamp")?;
+    let ts = time::parse_ts(&ts_text).ok_or_else(|| format!("@timestamp {ts_text:?} is not RFC 3339"))?;
+    let aid = match lookup(&v, "aurora.id").and_then(Value::as_str) {
+        Some(id) => id_key(id),
+        // Events from other producers have no aurora.id: the line itself is the identity,
+        // so indexing the same file twice still adds nothing.
+        None => xxhash_rust::xxh3::xxh3_128(line.as_bytes()).to_be_bytes(),
+    };
+    let severity = int(&v, "event.severity")
+        .filter(|n| (0..=5).contains(n))
+        .or_else(|| text(&v, "aurora.severity").and_then(|w| severity_of(&w)));
+    let mut fts: [String; 4] = Default::default();
+    fts[0] = text(&v, "message").unwrap_or_default();
+    fts[1] = ["rule.name", "rule.category", "rule.description"]
+        .iter()
+        .filter_map(|f| text(&v, f))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fts[2] = text(&v, "event.original").unwrap_or_default();
+    collect_text(obj, "", &mut fts[3]);
+    Ok(Parsed::Event(Box::new(Row {
+        aid,
+        ts,
+        source: text(&v, "aurora.source").or_else(|| text(&v, "event.module")),
+        severity,
+        kind,
+        module: text(&v, "event.module"),
+        dataset,
+        outcome: text(&v, "event.outcome"),
+        src_ip: text(&v, "source.ip").and_then(|s| ip::key_of(&s)),
+        src_port: int(&v, "source.port"),
+        dst_ip: text(&v, "destination.ip").and_then(|s| ip::key_of(&s)),
+        dst_port: int(&v, "destination.port"),
+        user_name: text(&v, "user.name"),
+        host_name: text(&v, "host.name"),
+        rule_id: text(&v, "rule.id"),
+        rule_name: text(&v, "rule.name"),
+        techniques: strings(&v, "threat.technique.id"),
+        doc: line.to_string(),
+        fts,
+    })))
+}
+
+/// `aurora.id` is 32 hex digits; anything else is hashed to the same width.
+fn id_key(id: &str) -> [u8; 16] {
+    if id.len() == 32 {
+        if let Ok(n) = u128::from_str_radix(id, 16) {
+            return n.to_be_bytes();
+        }
+    }
+    xxhash_rust::xxh3::xxh3_128(id.as_bytes()).to_be_bytes()
+}
+
+/// Fields already in their own FTS5 columns, or of no use to free text.
+const NOT_TEXT: &[&str] =
+    &["message", "rule.name", "rule.category", "rule.description", "event.original", "@timestamp", "aurora.id"];
+
+fn collect_text(obj: &Map<String, Value>, prefix: &str, out: &mut String) {
+    for (k, v) in obj {
+        let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        if NOT_TEXT.contains(&name.as_str()) {
+            continue;
+        }
+        collect_value(v, &name, out);
+    }
+}
+
+fn collect_value(v: &Value, name: &str, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(s);
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_value(x, name, out)),
+        Value::Object(o) => collect_text(o, name, out),
+        _ => {}
+    }
+}
+
+fn heartbeat(v: &Value) -> Result<Heartbeat, String> {
+    let source = text(v, "aurora.source").ok_or("heartbeat without aurora.source")?;
+    let at = text(v, "@timestamp").and_then(|t| time::parse_ts(&t)).ok_or("heartbeat without a valid @timestamp")?;
+    let status = text(v, "aurora.heartbeat.status").ok_or("heartbeat without aurora.heartbeat.status")?;
+    if !matches!(status.as_str(), "connected" | "disconnected" | "error") {
+        return Err(format!("heartbeat status {status:?} is not connected|disconnected|error"));
+    }
+    Ok(Heartbeat {
+        source,
+        at,
+        status,
+        since: text(v, "aurora.heartbeat.since").and_then(|t| time::parse_ts(&t)),
+        message: text(v, "aurora.heartbeat.message"),
+        events_total: int(v, "aurora.heartbeat.events_total"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_row() {
+        let line = r#"{"@timestamp":"2023-09-18T06:13:41.532140Z","aurora":{"id":"00000000000000000000000000000001","source":"eve"},"event":{"kind":"alert","severity":4,"original":"raw thing"},"source":{"ip":"10.0.0.1","port":"22"},"rule":{"id":2001,"name":"ET SCAN"},"threat":{"technique":{"id":["T1046"]}},"message":"hello","x":{"y":["a","b"],"n":5}}"#;
+        let Parsed::Event(r) = parse_line(line).unwrap() else { panic!() };
+        assert_eq!(r.aid[15], 1);
+        assert_eq!(r.source.as_deref(), Some("eve"));
+        assert_eq!(r.src_port, Some(22));
+        assert_eq!(r.rule_id.as_deref(), Some("2001"));
+        assert_eq!(r.techniques, vec!["T1046"]);
+        assert_eq!(r.fts[0], "hello");
+        assert_eq!(r.fts[2], "raw thing");
+        assert!(r.fts[3].contains("eve") && r.fts[3].contains("a\nb") && !r.fts[3].contains("hello"));
+    }
+
+    #[test]
+    fn rejects_and_heartbeats() {
+        assert!(parse_line("[1]").is_err());
+        assert!(parse_line("{").unwrap_err().starts_with("invalid JSON"));
+        assert_eq!(parse_line(r#"{"a":1}"#).unwrap_err(), "no @timestamp");
+        let hb = r#"{"@timestamp":"2024-01-01T00:00:00Z","event":{"kind":"metric","module":"aurora","dataset":"aurora.heartbeat"},"aurora":{"source":"s1","heartbeat":{"status":"error","since":"2024-01-01T00:00:00Z","message":"boom","events_total":7}}}"#;
+        let Parsed::Heartbeat(h) = parse_line(hb).unwrap() else { panic!() };
+        assert_eq!((h.source.as_str(), h.status.as_str(), h.events_total), ("s1", "error", Some(7)));
+    }
+}

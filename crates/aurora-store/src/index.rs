@@ -1,0 +1,303 @@
+//! Indexing: a parser thread reads the inputs and turns lines into rows (JSON parsing is
+//! the expensive part), while the calling thread writes them to SQLite in big
+//! transactions. A transaction is committed when it is full or when input goes quiet,
+//! so a slow `tail -F` pipeline sees its events stored at once.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
+use std::time::Duration;
+
+use crossbeam_channel::{RecvTimeoutError, bounded};
+use rusqlite::{Connection, params};
+
+use crate::doc::{Heartbeat, Parsed, Row, parse_line};
+use crate::error::{Result, StoreError};
+use crate::ndjson::{self, Line, Reject};
+use crate::schema::{self, Mode};
+use crate::time;
+
+/// How an index run behaves.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Rows per transaction when input is fast.
+    pub batch: usize,
+    /// Longest accepted input line, in bytes.
+    pub max_line: usize,
+    /// Commit what is pending after input has been quiet this long.
+    pub idle_commit: Duration,
+    /// Arrival time to record (the source cards' rates); `None` = the clock.
+    pub now: Option<i64>,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions { batch: 100_000, max_line: ndjson::DEFAULT_MAX_LINE, idle_commit: Duration::from_millis(200), now: None }
+    }
+}
+
+/// Counters of an index run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Non-blank lines read.
+    pub lines: u64,
+    pub bytes: u64,
+    /// New events stored.
+    pub inserted: u64,
+    /// Events already in the store (same `aurora.id`).
+    pub duplicates: u64,
+    pub heartbeats: u64,
+    pub rejects: u64,
+}
+
+enum Item {
+    Parsed(Parsed),
+    Reject(Reject),
+}
+
+/// Chunks cross the thread boundary, not single lines, to keep channel overhead low.
+type Chunk = Vec<Item>;
+
+/// Indexes `inputs` (`-` = stdin) into the store at `db`, calling `on_reject` for each bad
+/// line and `progress` after each chunk. Inputs are opened up front, so an unreadable
+/// file fails the run before anything is written.
+pub fn index(
+    db: &Path,
+    inputs: &[String],
+    opts: &IndexOptions,
+    mut on_reject: impl FnMut(&Reject),
+    mut progress: impl FnMut(&IndexStats),
+) -> Result<IndexStats> {
+    let mut readers = Vec::new();
+    for name in inputs {
+        let r = ndjson::open(name).map_err(|source| StoreError::Io { path: name.clone(), source })?;
+        readers.push((name.clone(), r));
+    }
+    let mut conn = schema::open(db, Mode::Write)?;
+    let (tx, rx) = bounded::<std::io::Result<Chunk>>(64);
+    let max_line = opts.max_line;
+    let parser = std::thread::Builder::new()
+        .name("aurora-parse".into())
+        .spawn(move || {
+            for (name, mut r) in readers {
+                if let Err(e) = read_input(&name, r.as_mut(), max_line, &tx) {
+                    let _ = tx.send(Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))));
+                    return;
+                }
+            }
+        })
+        .map_err(|e| StoreError::Io { path: "parser thread".into(), source: e })?;
+
+    let mut stats = IndexStats::default();
+    let mut w = Writer::new(opts.now);
+    let mut result = Ok(());
+    loop {
+        let msg = if w.pending == 0 { rx.recv().map_err(|_| RecvTimeoutError::Disconnected) } else { rx.recv_timeout(opts.idle_commit) };
+        match msg {
+            Ok(Ok(chunk)) => {
+                if let Err(e) = w.write_chunk(&mut conn, chunk, &mut stats, &mut on_reject) {
+                    result = Err(e);
+                    break;
+                }
+                if w.pending >= opts.batch {
+                    if let Err(e) = w.commit(&mut conn) {
+                        result = Err(e);
+                        break;
+                    }
+                }
+                progress(&stats);
+            }
+            Ok(Err(e)) => {
+                result = Err(StoreError::Io { path: "input".into(), source: e });
+                break;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(e) = w.commit(&mut conn) {
+                    result = Err(e);
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // What was read before an error is still committed: it was parsed and is valid.
+    let committed = w.commit(&mut conn);
+    drop(rx);
+    let _ = parser.join();
+    result?;
+    committed?;
+    // Leave a small WAL behind; a busy reader just means the checkpoint is partial.
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+    Ok(stats)
+}
+
+fn read_input(
+    name: &str,
+    r: &mut dyn BufRead,
+    max_line: usize,
+    tx: &crossbeam_channel::Sender<std::io::Result<Chunk>>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk: Chunk = Vec::with_capacity(1024);
+    let mut lineno = 0u64;
+    loop {
+        let line = ndjson::read_line(r, &mut buf, max_line)?;
+        lineno += 1;
+        match line {
+            Line::Eof => break,
+            Line::TooLong(n) => chunk.push(Item::Reject(Reject::new(
+                name,
+                lineno,
+                format!("line is {n} bytes, longer than the {max_line}-byte limit"),
+                &buf,
+            ))),
+            Line::Ok => {
+                if buf.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let item = match std::str::from_utf8(&buf) {
+                    Err(e) => Item::Reject(Reject::new(name, lineno, format!("invalid UTF-8 at byte {}", e.valid_up_to()), &buf)),
+                    Ok(s) => match parse_line(s) {
+                        Ok(p) => Item::Parsed(p),
+                        Err(reason) => Item::Reject(Reject::new(name, lineno, reason, &buf)),
+                    },
+                };
+                chunk.push(item);
+            }
+        }
+        // Send when the chunk is full, or when the next read would wait for more input.
+        if chunk.len() >= 1024 || (r.fill_buf().map(|b| b.is_empty()).unwrap_or(true) && !chunk.is_empty()) {
+            if tx.send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(1024)))).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(Ok(chunk));
+    }
+    Ok(())
+}
+
+struct Writer {
+    pending: usize,
+    in_tx: bool,
+    now: Option<i64>,
+    /// Events stored per (source, arrival second) in the open transaction.
+    arrivals: HashMap<(String, i64), i64>,
+}
+
+const INSERT_EVENT: &str = "INSERT INTO events (aid, ts, source, severity, kind, module, dataset, outcome, src_ip, src_port, dst_ip, dst_port, user_name, host_name, rule_id, rule_name, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(aid) DO NOTHING";
+const INSERT_FTS: &str = "INSERT INTO fts (rowid, message, rule, original, text) VALUES (?,?,?,?,?)";
+const INSERT_TECHNIQUE: &str = "INSERT OR IGNORE INTO techniques (technique, event_id) VALUES (?,?)";
+
+impl Writer {
+    fn new(now: Option<i64>) -> Self {
+        Writer { pending: 0, in_tx: false, now, arrivals: HashMap::new() }
+    }
+
+    fn write_chunk(&mut self, conn: &mut Connection, chunk: Chunk, stats: &mut IndexStats, on_reject: &mut impl FnMut(&Reject)) -> Result<()> {
+        if !self.in_tx {
+            // IMMEDIATE: take the write lock now (waiting up to busy_timeout) instead of
+            // failing later when a concurrent indexer holds it.
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.in_tx = true;
+        }
+        let second = self.now.unwrap_or_else(time::now_micros).div_euclid(time::MICROS_PER_SEC);
+        for item in chunk {
+            match item {
+                Item::Reject(r) => {
+                    stats.lines += 1;
+                    stats.bytes += r.record.len() as u64;
+                    stats.rejects += 1;
+                    on_reject(&r);
+                }
+                Item::Parsed(Parsed::Heartbeat(hb)) => {
+                    stats.lines += 1;
+                    stats.heartbeats += 1;
+                    write_heartbeat(conn, &hb)?;
+                    self.pending += 1;
+                }
+                Item::Parsed(Parsed::Event(row)) => {
+                    stats.lines += 1;
+                    stats.bytes += row.doc.len() as u64 + 1;
+                    if insert_row(conn, &row)? {
+                        stats.inserted += 1;
+                        if let Some(s) = &row.source {
+                            *self.arrivals.entry((s.clone(), second)).or_default() += 1;
+                        }
+                    } else {
+                        stats.duplicates += 1;
+                    }
+                    self.pending += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, conn: &mut Connection) -> Result<()> {
+        if !self.in_tx {
+            return Ok(());
+        }
+        {
+            let mut st = conn.prepare_cached(
+                "INSERT INTO arrivals (source, second, events) VALUES (?,?,?) ON CONFLICT(source, second) DO UPDATE SET events = events + excluded.events",
+            )?;
+            for ((source, second), n) in self.arrivals.drain() {
+                st.execute(params![source, second, n])?;
+            }
+        }
+        conn.execute_batch("COMMIT")?;
+        self.in_tx = false;
+        self.pending = 0;
+        Ok(())
+    }
+}
+
+/// Inserts one event; `false` if its `aurora.id` is already stored.
+fn insert_row(conn: &Connection, r: &Row) -> Result<bool> {
+    let mut st = conn.prepare_cached(INSERT_EVENT)?;
+    let n = st.execute(params![
+        &r.aid[..],
+        r.ts,
+        r.source,
+        r.severity,
+        r.kind,
+        r.module,
+        r.dataset,
+        r.outcome,
+        r.src_ip.as_ref().map(|k| &k[..]),
+        r.src_port,
+        r.dst_ip.as_ref().map(|k| &k[..]),
+        r.dst_port,
+        r.user_name,
+        r.host_name,
+        r.rule_id,
+        r.rule_name,
+        r.doc,
+    ])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(INSERT_FTS)?.execute(params![id, r.fts[0], r.fts[1], r.fts[2], r.fts[3]])?;
+    if !r.techniques.is_empty() {
+        let mut st = conn.prepare_cached(INSERT_TECHNIQUE)?;
+        for t in &r.techniques {
+            st.execute(params![t, id])?;
+        }
+    }
+    Ok(true)
+}
+
+/// Heartbeats are source status, not events: the newest one per source wins.
+fn write_heartbeat(conn: &Connection, hb: &Heartbeat) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sources (name, status, since, message, events_total, heartbeat_at) VALUES (?,?,?,?,?,?)
+         ON CONFLICT(name) DO UPDATE SET status = excluded.status, since = excluded.since, message = excluded.message,
+           events_total = excluded.events_total, heartbeat_at = excluded.heartbeat_at
+         WHERE excluded.heartbeat_at >= sources.heartbeat_at OR sources.heartbeat_at IS NULL",
+    )?
+    .execute(params![hb.source, hb.status, hb.since, hb.message, hb.events_total, hb.at])?;
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! aurora-store: the SQLite (FTS5) event store behind `aurora-search`.
+//!
+//! - [`schema`]: tables, indexes, migrations, connection setup;
+//! - [`doc`]: one NDJSON line → a row (hot columns, FTS text) or a heartbeat;
+//! - [`index`]: the threaded, batched indexer;
+//! - [`query`]: the Lucene-subset parser and its compiler to SQL;
+//! - [`search`]: filters, searches, counts and `top`;
+//! - [`sources`]: the per-source cards.
+
+pub mod doc;
+pub mod error;
+pub mod fields;
+pub mod index;
+pub mod ip;
+pub mod ndjson;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod sources;
+pub mod time;
+
+pub use error::{QueryError, Result, StoreError};
+pub use index::{IndexOptions, IndexStats, index};
+pub use schema::{Mode, open};
+pub use search::{Filters, SortKey, TopValue, count, search, top};

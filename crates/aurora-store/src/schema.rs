@@ -1,0 +1,193 @@
+//! The store's schema, its migrations (`PRAGMA user_version`), and opening a connection
+//! with the pragmas and SQL functions every other module relies on.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Result, StoreError};
+use crate::{ip, time};
+
+/// The schema version this code writes; stores with a lower version are migrated up.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Version 1. Hot ECS fields are columns (keyword columns compare case-insensitively, as
+/// analysts type `user.name:Root`); IPs are 16-byte keys (see `ip.rs`); times are
+/// microseconds. `doc` is the event exactly as it was indexed. The FTS table is
+/// contentless (the text lives in `doc` already) and its rowid is `events.id`.
+const V1: &str = r#"
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    aid       BLOB NOT NULL,
+    ts        INTEGER NOT NULL,
+    source    TEXT COLLATE NOCASE,
+    severity  INTEGER,
+    kind      TEXT COLLATE NOCASE,
+    module    TEXT COLLATE NOCASE,
+    dataset   TEXT COLLATE NOCASE,
+    outcome   TEXT COLLATE NOCASE,
+    src_ip    BLOB,
+    src_port  INTEGER,
+    dst_ip    BLOB,
+    dst_port  INTEGER,
+    user_name TEXT COLLATE NOCASE,
+    host_name TEXT COLLATE NOCASE,
+    rule_id   TEXT COLLATE NOCASE,
+    rule_name TEXT COLLATE NOCASE,
+    doc       TEXT NOT NULL
+);
+CREATE UNIQUE INDEX events_aid ON events(aid);
+CREATE INDEX events_ts ON events(ts);
+CREATE INDEX events_source_ts ON events(source, ts);
+CREATE INDEX events_src_ip ON events(src_ip);
+CREATE INDEX events_dst_ip ON events(dst_ip);
+CREATE INDEX events_user ON events(user_name);
+CREATE INDEX events_host ON events(host_name);
+CREATE INDEX events_rule ON events(rule_id);
+CREATE TABLE techniques (
+    technique TEXT NOT NULL COLLATE NOCASE,
+    event_id  INTEGER NOT NULL,
+    PRIMARY KEY (technique, event_id)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE fts USING fts5(
+    message, rule, original, text,
+    content = '', columnsize = 0,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE sources (
+    name          TEXT PRIMARY KEY COLLATE NOCASE,
+    status        TEXT,
+    since         INTEGER,
+    message       TEXT,
+    events_total  INTEGER,
+    heartbeat_at  INTEGER
+);
+CREATE TABLE arrivals (
+    source  TEXT NOT NULL COLLATE NOCASE,
+    second  INTEGER NOT NULL,
+    events  INTEGER NOT NULL,
+    PRIMARY KEY (source, second)
+) WITHOUT ROWID;
+"#;
+
+/// Each entry takes the store from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// How the store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Create the file (0600) and the schema if needed; migrate an older schema.
+    Write,
+    /// Existing store only; no schema changes.
+    Read,
+}
+
+/// Opens (and for `Mode::Write` creates or migrates) a store.
+pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
+    let shown = path.display().to_string();
+    if mode == Mode::Write && !path.exists() {
+        create_private(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+    }
+    if mode == Mode::Read && !path.exists() {
+        return Err(StoreError::Io {
+            path: shown,
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such store (run `aurora-search index` first)"),
+        });
+    }
+    let flags = match mode {
+        Mode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Mode::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Several indexers and readers may share a store: wait for locks rather than fail.
+    conn.busy_timeout(Duration::from_secs(120))?;
+    if mode == Mode::Write {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode survives a process kill (only power loss can lose the last
+        // commits), and re-running the input restores those without duplicates.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+        migrate(&conn)?;
+    } else {
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if v > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+        }
+        if v < SCHEMA_VERSION {
+            return Err(StoreError::Invalid(format!(
+                "{shown}: store schema version {v} is older than {SCHEMA_VERSION}; run `aurora-search index` on it once to migrate"
+            )));
+        }
+    }
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    register_functions(&conn)?;
+    Ok(conn)
+}
+
+/// Creates an empty file readable only by its owner before SQLite opens it, so the store
+/// (attacker-influenced text, but also the analyst's case data) is never world-readable.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        // Another indexer created it first: fine.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    // IMMEDIATE takes the write lock first, so two indexers starting on a new file
+    // cannot both try to create the schema.
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let run = || -> Result<()> {
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if v > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+        }
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(v as usize) {
+            conn.execute_batch(step)?;
+            conn.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// SQL functions the query compiler emits for fields that are not hot columns:
+/// `aurora_ip(text)` → 16-byte key, `aurora_ip_text(key)` → text, `aurora_time(text)` → µs.
+fn register_functions(conn: &Connection) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("aurora_ip", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_str().ok().and_then(ip::key_of).map(|k| k.to_vec()))
+    })?;
+    conn.create_scalar_function("aurora_ip_text", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_blob().ok().and_then(ip::text_of))
+    })?;
+    conn.create_scalar_function("aurora_time", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_str().ok().and_then(time::parse_ts))
+    })?;
+    conn.create_scalar_function("aurora_time_text", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_i64().ok().map(time::format_ts))
+    })?;
+    Ok(())
+}

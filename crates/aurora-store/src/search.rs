@@ -1,0 +1,273 @@
+//! Searching the store: the analyst's filters (time window, sources, severities) joined
+//! with a compiled query, then events in a chosen order, a count, or the top values of a
+//! field.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, params_from_iter};
+
+use crate::error::{QueryError, Result, StoreError};
+use crate::fields::{self, Field, Kind, SEVERITY_WORDS};
+use crate::query::{self, Sql};
+use crate::{ip, time};
+
+/// What to search: a query plus the filters of the SIEM search page.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Lucene-subset query; empty = everything.
+    pub query: String,
+    /// Inclusive lower bound on `@timestamp`, µs.
+    pub from: Option<i64>,
+    /// Exclusive upper bound on `@timestamp`, µs.
+    pub to: Option<i64>,
+    /// `aurora.source` values (any of them); empty = all.
+    pub sources: Vec<String>,
+    /// `event.severity` values (any of them); empty = all.
+    pub severities: Vec<i64>,
+    /// What `now` means in the query (`now-15m`), µs.
+    pub now: i64,
+}
+
+impl Filters {
+    /// The full SQL condition over `events e`.
+    pub fn to_sql(&self) -> Result<Sql, QueryError> {
+        let ast = query::parse(&self.query)?;
+        let mut sql = query::compile(&ast, &self.query, self.now)?;
+        if let Some(from) = self.from {
+            sql.sql.push_str(" AND e.ts >= ?");
+            sql.params.push(SqlValue::Integer(from));
+        }
+        if let Some(to) = self.to {
+            sql.sql.push_str(" AND e.ts < ?");
+            sql.params.push(SqlValue::Integer(to));
+        }
+        if !self.sources.is_empty() {
+            sql.sql.push_str(" AND e.source IN (");
+            sql.sql.push_str(&vec!["?"; self.sources.len()].join(","));
+            sql.sql.push(')');
+            sql.params.extend(self.sources.iter().map(|s| SqlValue::Text(s.clone())));
+        }
+        if !self.severities.is_empty() {
+            sql.sql.push_str(" AND e.severity IN (");
+            sql.sql.push_str(&vec!["?"; self.severities.len()].join(","));
+            sql.sql.push(')');
+            sql.params.extend(self.severities.iter().map(|s| SqlValue::Integer(*s)));
+        }
+        Ok(sql)
+    }
+}
+
+/// `high`, `high,critical`, `>=high`, `>medium`, `<=low`, or numbers → the severities meant.
+pub fn parse_severity_filter(spec: &str) -> Result<Vec<i64>, String> {
+    let s = spec.trim();
+    let bad = |w: &str| format!("{w:?} is not a severity (unknown, info, low, medium, high, critical or 0-5)");
+    for (op, keep) in [
+        (">=", (|a, b| a >= b) as fn(i64, i64) -> bool),
+        ("<=", |a, b| a <= b),
+        (">", |a, b| a > b),
+        ("<", |a, b| a < b),
+    ] {
+        if let Some(w) = s.strip_prefix(op) {
+            let n = fields::severity_of(w).ok_or_else(|| bad(w))?;
+            return Ok((0..=5).filter(|v| keep(*v, n)).collect());
+        }
+    }
+    let mut out = Vec::new();
+    for w in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let n = fields::severity_of(w).ok_or_else(|| bad(w))?;
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    if out.is_empty() {
+        return Err(bad(s));
+    }
+    Ok(out)
+}
+
+/// One `--sort` key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: String,
+    pub descending: bool,
+}
+
+/// `@timestamp`, `-@timestamp`, `source.port:asc`, `severity:desc`, comma-separated.
+pub fn parse_sort(spec: &str) -> Result<Vec<SortKey>, String> {
+    let mut keys = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, desc) = if let Some(n) = part.strip_prefix('-') {
+            (n, true)
+        } else if let Some(n) = part.strip_suffix(":desc") {
+            (n, true)
+        } else if let Some(n) = part.strip_suffix(":asc") {
+            (n, false)
+        } else {
+            (part.strip_prefix('+').unwrap_or(part), false)
+        };
+        if !fields::valid_name(name) {
+            return Err(format!("{name:?} is not a field name"));
+        }
+        keys.push(SortKey { field: name.to_string(), descending: desc });
+    }
+    Ok(keys)
+}
+
+/// SQL expression that orders or groups by a field (and whether it is a JSON value).
+fn order_expr(field: &str, params: &mut Vec<SqlValue>) -> String {
+    match fields::resolve(field) {
+        Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => format!("e.{column}"),
+        _ => {
+            params.push(SqlValue::Text(fields::json_path(field)));
+            "json_extract(e.doc, ?)".to_string()
+        }
+    }
+}
+
+/// Calls `each` with every matching event's JSON, in `sort` order (default newest first),
+/// at most `limit` of them; `each` returns `false` to stop early.
+pub fn search(
+    conn: &Connection,
+    filters: &Filters,
+    sort: &[SortKey],
+    limit: Option<u64>,
+    mut each: impl FnMut(&str) -> std::io::Result<bool>,
+) -> Result<u64> {
+    let cond = filters.to_sql()?;
+    let mut params = cond.params;
+    let default = [SortKey { field: "@timestamp".into(), descending: true }];
+    let sort = if sort.is_empty() { &default[..] } else { sort };
+    let mut order = Vec::new();
+    for k in sort {
+        let e = order_expr(&k.field, &mut params);
+        order.push(format!("{e} {}", if k.descending { "DESC" } else { "ASC" }));
+    }
+    // Ties (same timestamp) come out in indexing order, the same way every time.
+    order.push(format!("e.id {}", if sort[0].descending { "DESC" } else { "ASC" }));
+    let mut sql = format!("SELECT e.doc FROM events e WHERE {} ORDER BY {}", cond.sql, order.join(", "));
+    if let Some(n) = limit {
+        sql.push_str(" LIMIT ?");
+        params.push(SqlValue::Integer(n.min(i64::MAX as u64) as i64));
+    }
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(params))?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        let doc = row.get_ref(0)?.as_str().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        n += 1;
+        match each(doc) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(StoreError::Io { path: "output".into(), source: e }),
+        }
+    }
+    Ok(n)
+}
+
+/// Number of matching events.
+pub fn count(conn: &Connection, filters: &Filters) -> Result<u64> {
+    let cond = filters.to_sql()?;
+    let sql = format!("SELECT count(*) FROM events e WHERE {}", cond.sql);
+    Ok(conn.query_row(&sql, params_from_iter(cond.params), |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// One row of `top`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopValue {
+    pub value: serde_json::Value,
+    /// Events with this value.
+    pub count: u64,
+}
+
+/// The most (or least) frequent values of `field` over the matching events. An event
+/// with an array counts once for each distinct element.
+pub fn top(conn: &Connection, filters: &Filters, field: &str, limit: u64, least: bool) -> Result<Vec<TopValue>> {
+    if !fields::valid_name(field) {
+        return Err(StoreError::Invalid(format!("{field:?} is not a field name")));
+    }
+    let cond = filters.to_sql()?;
+    let dir = if least { "ASC" } else { "DESC" };
+    let (sql, mut params, kind) = match fields::resolve(field) {
+        Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => (
+            format!(
+                "SELECT e.{column}, count(*) AS n FROM events e WHERE ({}) AND e.{column} IS NOT NULL GROUP BY e.{column} ORDER BY n {dir}, 1 LIMIT ?",
+                cond.sql
+            ),
+            cond.params,
+            kind,
+        ),
+        Field::Hot { kind: Kind::Technique, .. } => (
+            format!(
+                "SELECT t.technique, count(*) AS n FROM techniques t JOIN events e ON e.id = t.event_id WHERE ({}) GROUP BY t.technique ORDER BY n {dir}, 1 LIMIT ?",
+                cond.sql
+            ),
+            cond.params,
+            Kind::Keyword,
+        ),
+        _ => {
+            let mut p = vec![SqlValue::Text(fields::json_path(field))];
+            p.extend(cond.params);
+            (
+                format!(
+                    "SELECT j.value, count(DISTINCT e.id) AS n FROM events e, json_each(e.doc, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY j.value ORDER BY n {dir}, 1 LIMIT ?",
+                    cond.sql
+                ),
+                p,
+                Kind::Keyword,
+            )
+        }
+    };
+    params.push(SqlValue::Integer(limit.min(i64::MAX as u64) as i64));
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(params), |r| Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (v, n) = row?;
+        out.push(TopValue { value: display_value(v, kind), count: n as u64 });
+    }
+    Ok(out)
+}
+
+/// A column value as the event had it: IP keys as text, µs as RFC 3339, severities as
+/// numbers (or words for `aurora.severity`).
+fn display_value(v: SqlValue, kind: Kind) -> serde_json::Value {
+    use serde_json::Value as J;
+    match (v, kind) {
+        (SqlValue::Blob(b), Kind::Ip) => ip::text_of(&b).map(J::String).unwrap_or(J::Null),
+        (SqlValue::Integer(i), Kind::Time) => J::String(time::format_ts(i)),
+        (SqlValue::Integer(i), Kind::SeverityWord) => {
+            J::String(SEVERITY_WORDS.get(i as usize).copied().unwrap_or("unknown").to_string())
+        }
+        (SqlValue::Integer(i), _) => J::from(i),
+        (SqlValue::Real(f), _) => J::from(f),
+        (SqlValue::Text(s), _) => J::String(s),
+        (SqlValue::Blob(b), _) => J::String(String::from_utf8_lossy(&b).into_owned()),
+        (SqlValue::Null, _) => J::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_filters() {
+        assert_eq!(parse_severity_filter(">=high").unwrap(), vec![4, 5]);
+        assert_eq!(parse_severity_filter("<low").unwrap(), vec![0, 1]);
+        assert_eq!(parse_severity_filter("high, critical").unwrap(), vec![4, 5]);
+        assert_eq!(parse_severity_filter("medium").unwrap(), vec![3]);
+        assert!(parse_severity_filter(">=urgent").is_err());
+        assert!(parse_severity_filter("").is_err());
+    }
+
+    #[test]
+    fn sorts() {
+        assert_eq!(
+            parse_sort("-@timestamp,source.port:asc").unwrap(),
+            vec![
+                SortKey { field: "@timestamp".into(), descending: true },
+                SortKey { field: "source.port".into(), descending: false }
+            ]
+        );
+        assert!(parse_sort("a;b").is_err());
+    }
+}
