@@ -1,0 +1,383 @@
+//! The normalized event under construction, and its serialization to nested
+//! ECS JSON.
+//!
+//! Parsers set fields by [`F`] (or by dotted path for fields outside the
+//! catalogue). Each value is written as JSON text into one arena the moment it
+//! is set, so an event costs no allocation once the buffers have grown, and
+//! serializing is a sort of small integers followed by copying byte ranges.
+
+use crate::fields::{F, catalogue};
+use crate::json;
+use crate::time;
+
+#[derive(Clone, Copy, Debug)]
+enum Key {
+    Static(F),
+    /// A path outside the catalogue, stored in the arena.
+    Dyn {
+        start: u32,
+        end: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Field {
+    key: Key,
+    start: u32,
+    end: u32,
+}
+
+/// Severity words by `event.severity` (0 unknown … 5 critical).
+pub const SEVERITY_WORDS: [&str; 6] = ["unknown", "info", "low", "medium", "high", "critical"];
+
+/// One event being built. Reuse it across records with [`Event::clear`].
+#[derive(Default)]
+pub struct Event {
+    arena: Vec<u8>,
+    fields: Vec<Field>,
+    warnings: Vec<String>,
+    module: Option<&'static str>,
+    has_time: bool,
+    // Scratch for serialization, kept to avoid reallocating per event.
+    order: Vec<u32>,
+}
+
+impl Event {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.fields.clear();
+        self.warnings.clear();
+        self.module = None;
+        self.has_time = false;
+    }
+
+    /// The module a parser claimed (`suricata`, `zeek`…), for `aurora.source`.
+    pub fn module(&self) -> Option<&'static str> {
+        self.module
+    }
+
+    /// Sets `event.module` and remembers it as the default source name.
+    pub fn set_module(&mut self, module: &'static str) {
+        self.module = Some(module);
+        self.str(F::EventModule, module);
+    }
+
+    /// Whether `@timestamp` has been set.
+    pub fn has_timestamp(&self) -> bool {
+        self.has_time
+    }
+
+    /// Adds a note on something the parser had to guess or drop, written as
+    /// `aurora.warnings`.
+    pub fn warn(&mut self, msg: impl Into<String>) {
+        self.warnings.push(msg.into());
+    }
+
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// True if the field has been set.
+    pub fn has(&self, f: F) -> bool {
+        self.fields
+            .iter()
+            .any(|x| matches!(x.key, Key::Static(k) if k == f))
+    }
+
+    /// The JSON text last set for `f`, if any (for tests and for parsers that
+    /// derive one field from another).
+    pub fn get_json(&self, f: F) -> Option<&[u8]> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|x| matches!(x.key, Key::Static(k) if k == f))
+            .map(|x| &self.arena[x.start as usize..x.end as usize])
+    }
+
+    #[inline]
+    fn push(&mut self, key: Key, start: usize) {
+        self.fields.push(Field {
+            key,
+            start: start as u32,
+            end: self.arena.len() as u32,
+        });
+    }
+
+    /// Sets `f` to whatever JSON `write` appends to the buffer it is given.
+    /// The closure must append exactly one valid JSON value.
+    #[inline]
+    pub fn with(&mut self, f: F, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.arena.len();
+        write(&mut self.arena);
+        if f == F::Timestamp {
+            self.has_time = true;
+        }
+        self.push(Key::Static(f), start);
+    }
+
+    #[inline]
+    pub fn str(&mut self, f: F, s: &str) {
+        self.with(f, |b| json::write_str(b, s));
+    }
+
+    /// Sets a string field unless the value is empty.
+    #[inline]
+    pub fn str_nonempty(&mut self, f: F, s: &str) {
+        if !s.is_empty() {
+            self.str(f, s);
+        }
+    }
+
+    #[inline]
+    pub fn i64(&mut self, f: F, v: i64) {
+        self.with(f, |b| json::write_i64(b, v));
+    }
+
+    #[inline]
+    pub fn u64(&mut self, f: F, v: u64) {
+        self.with(f, |b| json::write_u64(b, v));
+    }
+
+    #[inline]
+    pub fn f64(&mut self, f: F, v: f64) {
+        self.with(f, |b| json::write_f64(b, v));
+    }
+
+    #[inline]
+    pub fn bool(&mut self, f: F, v: bool) {
+        self.with(f, |b| {
+            b.extend_from_slice(if v { b"true" } else { b"false" })
+        });
+    }
+
+    /// Sets a field to JSON text the caller vouches for.
+    #[inline]
+    pub fn raw(&mut self, f: F, json_text: &[u8]) {
+        self.with(f, |b| b.extend_from_slice(json_text));
+    }
+
+    /// Sets an array of strings; an empty list leaves the field unset.
+    pub fn strs<'a, I>(&mut self, f: F, items: I)
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        let start = self.arena.len();
+        json::write_str_array(&mut self.arena, items);
+        if self.arena.len() - start == 2 {
+            self.arena.truncate(start);
+            return;
+        }
+        self.push(Key::Static(f), start);
+    }
+
+    /// Sets a time field from microseconds since the Unix epoch (UTC).
+    #[inline]
+    pub fn time(&mut self, f: F, micros: i64) {
+        self.with(f, |b| time::write_rfc3339_micros(b, micros));
+    }
+
+    /// Sets `event.severity` and its word `aurora.severity`.
+    pub fn severity(&mut self, level: u8) {
+        let level = level.min(5);
+        self.u64(F::EventSeverity, level as u64);
+        self.str(F::AuroraSeverity, SEVERITY_WORDS[level as usize]);
+    }
+
+    /// Sets a field by dotted path: the catalogue's fast path when it has
+    /// the field, otherwise a dynamic key.
+    pub fn dyn_with(&mut self, path: &str, write: impl FnOnce(&mut Vec<u8>)) {
+        if let Some(f) = F::from_path(path) {
+            return self.with(f, write);
+        }
+        let ks = self.arena.len();
+        self.arena.extend_from_slice(path.as_bytes());
+        let ke = self.arena.len();
+        let start = self.arena.len();
+        write(&mut self.arena);
+        self.push(
+            Key::Dyn {
+                start: ks as u32,
+                end: ke as u32,
+            },
+            start,
+        );
+    }
+
+    pub fn dyn_str(&mut self, path: &str, s: &str) {
+        self.dyn_with(path, |b| json::write_str(b, s));
+    }
+
+    fn key_path(&self, k: Key) -> &str {
+        match k {
+            Key::Static(f) => f.path(),
+            // SAFETY of from_utf8: dynamic paths were copied from &str.
+            Key::Dyn { start, end } => {
+                std::str::from_utf8(&self.arena[start as usize..end as usize]).unwrap_or("")
+            }
+        }
+    }
+
+    /// Appends the event as one line of nested JSON (without the newline).
+    pub fn write_json(&mut self, out: &mut Vec<u8>) {
+        if !self.warnings.is_empty() {
+            let start = self.arena.len();
+            json::write_str_array(&mut self.arena, self.warnings.iter().map(String::as_str));
+            self.push(Key::Static(F::AuroraWarnings), start);
+        }
+        let cat = catalogue();
+        let fields = &self.fields;
+        let arena = &self.arena;
+        self.order.clear();
+        self.order.extend(0..fields.len() as u32);
+        let path_of = |k: Key| -> &str {
+            match k {
+                Key::Static(f) => f.path(),
+                Key::Dyn { start, end } => {
+                    std::str::from_utf8(&arena[start as usize..end as usize]).unwrap_or("")
+                }
+            }
+        };
+        // Stable: of two writes to one field, the later stays later and wins.
+        self.order.sort_by(|&a, &b| {
+            let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
+            match (ka, kb) {
+                (Key::Static(x), Key::Static(y)) => cat.rank[x as usize].cmp(&cat.rank[y as usize]),
+                _ => path_of(ka).cmp(path_of(kb)),
+            }
+        });
+
+        out.push(b'{');
+        // Object keys currently open, outermost first.
+        let mut open: Vec<&str> = Vec::with_capacity(8);
+        let mut first = true;
+        let mut dyn_segs: Vec<&str> = Vec::new();
+        let n = self.order.len();
+        for i in 0..n {
+            let fi = self.order[i] as usize;
+            let field = fields[fi];
+            if i + 1 < n && same_key(fields[self.order[i + 1] as usize].key, field.key, arena) {
+                continue;
+            }
+            let segs: &[&str] = match field.key {
+                Key::Static(f) => &cat.segments[f as usize],
+                Key::Dyn { .. } => {
+                    dyn_segs.clear();
+                    dyn_segs.extend(path_of(field.key).split('.'));
+                    &dyn_segs
+                }
+            };
+            let (parents, leaf) = segs.split_at(segs.len() - 1);
+            let common = open
+                .iter()
+                .zip(parents.iter())
+                .take_while(|(a, b)| a == b)
+                .count();
+            while open.len() > common {
+                open.pop();
+                out.push(b'}');
+                first = false;
+            }
+            for p in &parents[common..] {
+                if !first {
+                    out.push(b',');
+                }
+                json::write_str(out, p);
+                out.extend_from_slice(b":{");
+                open.push(p);
+                first = true;
+            }
+            if !first {
+                out.push(b',');
+            }
+            json::write_str(out, leaf[0]);
+            out.push(b':');
+            out.extend_from_slice(&arena[field.start as usize..field.end as usize]);
+            first = false;
+        }
+        for _ in 0..open.len() {
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+
+    /// Renders the event as a JSON string (tests and debugging).
+    pub fn to_json_string(&mut self) -> String {
+        let mut v = Vec::new();
+        self.write_json(&mut v);
+        String::from_utf8(v).expect("events are UTF-8")
+    }
+
+    /// Dotted paths set so far, in the order they were set.
+    pub fn paths(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| self.key_path(f.key)).collect()
+    }
+}
+
+fn same_key(a: Key, b: Key, arena: &[u8]) -> bool {
+    match (a, b) {
+        (Key::Static(x), Key::Static(y)) => x == y,
+        (Key::Dyn { start: s1, end: e1 }, Key::Dyn { start: s2, end: e2 }) => {
+            arena[s1 as usize..e1 as usize] == arena[s2 as usize..e2 as usize]
+        }
+        (Key::Static(f), Key::Dyn { start, end }) | (Key::Dyn { start, end }, Key::Static(f)) => {
+            f.path().as_bytes() == &arena[start as usize..end as usize]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn nests_fields_sharing_a_prefix() {
+        let mut e = Event::new();
+        e.str(F::SourceIp, "10.0.0.1");
+        e.u64(F::DestinationPort, 443);
+        e.u64(F::SourcePort, 5555);
+        e.str(F::Timestamp, "2020-01-01T00:00:00.000000Z");
+        e.strs(F::EventCategory, ["network", "intrusion_detection"]);
+        e.dyn_str("zzz.custom.deep", "x");
+        e.dyn_str("source.nat.ip", "1.2.3.4");
+        e.severity(4);
+        let v: Value = serde_json::from_str(&e.to_json_string()).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "@timestamp": "2020-01-01T00:00:00.000000Z",
+                "aurora": {"severity": "high"},
+                "destination": {"port": 443},
+                "event": {"category": ["network", "intrusion_detection"], "severity": 4},
+                "source": {"ip": "10.0.0.1", "port": 5555, "nat": {"ip": "1.2.3.4"}},
+                "zzz": {"custom": {"deep": "x"}}
+            })
+        );
+    }
+
+    #[test]
+    fn last_write_wins_and_no_duplicate_keys() {
+        let mut e = Event::new();
+        e.str(F::EventKind, "event");
+        e.str(F::EventKind, "alert");
+        e.dyn_str("event.kind", "signal");
+        let s = e.to_json_string();
+        assert_eq!(s.matches("\"kind\"").count(), 1, "{s}");
+        let v: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["event"]["kind"], "signal");
+    }
+
+    #[test]
+    fn empty_lists_are_left_out_and_clear_resets() {
+        let mut e = Event::new();
+        e.strs(F::RelatedIp, std::iter::empty());
+        e.warn("no time");
+        assert_eq!(e.to_json_string(), r#"{"aurora":{"warnings":["no time"]}}"#);
+        e.clear();
+        assert_eq!(e.to_json_string(), "{}");
+    }
+}

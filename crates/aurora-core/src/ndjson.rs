@@ -1,0 +1,256 @@
+//! Reading line-oriented input in large chunks of whole lines.
+//!
+//! Every aurora tool reads lines (NDJSON, syslog, Zeek TSV). [`ChunkReader`]
+//! reads big blocks, hands out runs of complete lines, never holds more than
+//! one line beyond the limit in memory, and turns a line longer than the
+//! limit into a [`Chunk::TooLong`] instead of truncating it. It also notices
+//! when the input goes quiet (a short read from a pipe), which is the cue for
+//! a streaming tool to flush its output so `tail -F | aurora-norm` stays live.
+
+use std::io::{self, Read};
+
+/// Default longest accepted line: 1 MiB. Real records are far shorter; a
+/// longer one is corruption or an attack, and is rejected, not truncated.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+
+/// How much of a rejected line is kept for the rejects stream.
+pub const REJECT_HEAD: usize = 1024;
+
+/// What the reader hands out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chunk {
+    /// One or more complete lines, each ending in `\n`, placed in the
+    /// caller's buffer.
+    Lines,
+    /// A single line over the limit: its length and first bytes.
+    TooLong { len: u64, head: Vec<u8> },
+}
+
+/// Reads `inner` into chunks of whole lines.
+pub struct ChunkReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Bytes of `buf` holding data.
+    filled: usize,
+    max_line: usize,
+    target: usize,
+    eof: bool,
+    /// The last read returned less than asked: the writer is idle for now.
+    short: bool,
+    /// Treat short reads as "input is idle" (pipes, terminals, sockets).
+    live: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    /// `target` is the chunk size to aim for when input is plentiful.
+    pub fn new(inner: R, max_line: usize, target: usize) -> Self {
+        let cap = max_line.max(target) + target + 1;
+        Self {
+            inner,
+            buf: vec![0; cap.min(max_line + target + 1)],
+            filled: 0,
+            max_line,
+            target,
+            eof: false,
+            short: false,
+            live: false,
+        }
+    }
+
+    /// Marks the input as a live stream: chunks are handed out as soon as a
+    /// read comes back short, rather than when `target` bytes are buffered.
+    pub fn live(mut self, live: bool) -> Self {
+        self.live = live;
+        self
+    }
+
+    /// True when the chunk just returned was cut because input went idle.
+    pub fn idle(&self) -> bool {
+        self.live && self.short
+    }
+
+    /// Fills `out` (cleared first) with the next run of whole lines, or
+    /// returns a too-long line, or `None` at end of input.
+    pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Chunk>> {
+        out.clear();
+        loop {
+            let ready = self.eof || self.filled >= self.target || (self.live && self.short);
+            if ready && self.filled > 0 {
+                if let Some(nl) = memchr::memrchr(b'\n', &self.buf[..self.filled]) {
+                    self.emit(out, nl + 1);
+                    return Ok(Some(Chunk::Lines));
+                }
+                if self.eof {
+                    // Last line without a newline.
+                    if self.filled > self.max_line {
+                        return Ok(Some(self.too_long_at_eof()));
+                    }
+                    let n = self.filled;
+                    self.emit(out, n);
+                    out.push(b'\n');
+                    return Ok(Some(Chunk::Lines));
+                }
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            if self.filled > self.max_line
+                && memchr::memchr(b'\n', &self.buf[..self.filled]).is_none()
+            {
+                return self.skip_long_line().map(Some);
+            }
+            if self.filled == self.buf.len() {
+                // Full of partial lines below the limit: only possible when
+                // target is reached, handled above; grow defensively.
+                self.buf.resize(self.buf.len() * 2, 0);
+            }
+            let want = self.buf.len() - self.filled;
+            let n = read_retry(&mut self.inner, &mut self.buf[self.filled..])?;
+            self.short = n < want;
+            if n == 0 {
+                self.eof = true;
+            }
+            self.filled += n;
+        }
+    }
+
+    fn emit(&mut self, out: &mut Vec<u8>, upto: usize) {
+        out.extend_from_slice(&self.buf[..upto]);
+        self.buf.copy_within(upto..self.filled, 0);
+        self.filled -= upto;
+    }
+
+    fn too_long_at_eof(&mut self) -> Chunk {
+        let head = self.buf[..REJECT_HEAD.min(self.filled)].to_vec();
+        let len = self.filled as u64;
+        self.filled = 0;
+        Chunk::TooLong { len, head }
+    }
+
+    /// The buffer holds the start of a line longer than the limit: keep its
+    /// head, then read and discard up to the end of that line.
+    fn skip_long_line(&mut self) -> io::Result<Chunk> {
+        let head = self.buf[..REJECT_HEAD.min(self.filled)].to_vec();
+        let mut len = self.filled as u64;
+        self.filled = 0;
+        loop {
+            let n = read_retry(&mut self.inner, &mut self.buf)?;
+            if n == 0 {
+                self.eof = true;
+                return Ok(Chunk::TooLong { len, head });
+            }
+            if let Some(nl) = memchr::memchr(b'\n', &self.buf[..n]) {
+                len += nl as u64;
+                self.buf.copy_within(nl + 1..n, 0);
+                self.filled = n - nl - 1;
+                return Ok(Chunk::TooLong { len, head });
+            }
+            len += n as u64;
+        }
+    }
+}
+
+fn read_retry<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Iterates the lines of a chunk: `(line without "\n" or "\r\n")`.
+pub fn lines(chunk: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = chunk;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per call, like a pipe.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn collect(data: &[u8], max: usize, target: usize, step: usize) -> Vec<Result<String, u64>> {
+        let mut r = ChunkReader::new(Trickle { data, step }, max, target).live(true);
+        let mut out = Vec::new();
+        let mut got = Vec::new();
+        while let Some(c) = r.next_chunk(&mut out).unwrap() {
+            match c {
+                Chunk::Lines => {
+                    assert_eq!(out.last(), Some(&b'\n'));
+                    for l in lines(&out) {
+                        got.push(Ok(String::from_utf8(l.to_vec()).unwrap()));
+                    }
+                }
+                Chunk::TooLong { len, head } => {
+                    assert!(head.len() <= REJECT_HEAD);
+                    got.push(Err(len));
+                }
+            }
+        }
+        got
+    }
+
+    #[test]
+    fn splits_lines_across_reads_and_strips_crlf() {
+        let data = b"one\r\ntwo\nthree\nlast-without-newline";
+        for step in [1, 2, 3, 7, 64] {
+            for target in [1, 4, 16, 1024] {
+                let got = collect(data, 100, target, step);
+                let want: Vec<Result<String, u64>> =
+                    ["one", "two", "three", "last-without-newline"]
+                        .iter()
+                        .map(|s| Ok(s.to_string()))
+                        .collect();
+                assert_eq!(got, want, "step {step} target {target}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_are_rejected_whole_and_reading_goes_on() {
+        let mut data = b"ok1\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 5000));
+        data.extend_from_slice(b"\nok2\n");
+        data.extend(std::iter::repeat_n(b'y', 3000));
+        for step in [13, 100, 10_000] {
+            let got = collect(&data, 1000, 256, step);
+            assert_eq!(
+                got,
+                vec![Ok("ok1".into()), Err(5000), Ok("ok2".into()), Err(3000)],
+                "step {step}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_exactly_at_the_limit_is_kept() {
+        let mut data = vec![b'a'; 100];
+        data.push(b'\n');
+        let got = collect(&data, 100, 64, 7);
+        assert_eq!(got, vec![Ok("a".repeat(100))]);
+    }
+}
