@@ -89,7 +89,10 @@ fn int(v: &Value, field: &str) -> Option<i64> {
 
 fn strings(v: &Value, field: &str) -> Vec<String> {
     match lookup(v, field) {
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -107,7 +110,8 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
         return heartbeat(&v).map(Parsed::Heartbeat);
     }
     let ts_text = text(&v, "@timestamp").ok_or("no @timestamp")?;
-    let ts = time::parse_ts(&ts_text).ok_or_else(|| format!("@timestamp {ts_text:?} is not RFC 3339"))?;
+    let ts = time::parse_ts(&ts_text)
+        .ok_or_else(|| format!("@timestamp {ts_text:?} is not RFC 3339"))?;
     let aid = match lookup(&v, "aurora.id").and_then(Value::as_str) {
         Some(id) => id_key(id),
         // Events from other producers have no aurora.id: the line itself is the identity,
@@ -160,12 +164,23 @@ fn id_key(id: &str) -> [u8; 16] {
 }
 
 /// Fields already in their own FTS5 columns, or of no use to free text.
-const NOT_TEXT: &[&str] =
-    &["message", "rule.name", "rule.category", "rule.description", "event.original", "@timestamp", "aurora.id"];
+const NOT_TEXT: &[&str] = &[
+    "message",
+    "rule.name",
+    "rule.category",
+    "rule.description",
+    "event.original",
+    "@timestamp",
+    "aurora.id",
+];
 
 fn collect_text(obj: &Map<String, Value>, prefix: &str, out: &mut String) {
     for (k, v) in obj {
-        let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         if NOT_TEXT.contains(&name.as_str()) {
             continue;
         }
@@ -189,10 +204,15 @@ fn collect_value(v: &Value, name: &str, out: &mut String) {
 
 fn heartbeat(v: &Value) -> Result<Heartbeat, String> {
     let source = text(v, "aurora.source").ok_or("heartbeat without aurora.source")?;
-    let at = text(v, "@timestamp").and_then(|t| time::parse_ts(&t)).ok_or("heartbeat without a valid @timestamp")?;
-    let status = text(v, "aurora.heartbeat.status").ok_or("heartbeat without aurora.heartbeat.status")?;
+    let at = text(v, "@timestamp")
+        .and_then(|t| time::parse_ts(&t))
+        .ok_or("heartbeat without a valid @timestamp")?;
+    let status =
+        text(v, "aurora.heartbeat.status").ok_or("heartbeat without aurora.heartbeat.status")?;
     if !matches!(status.as_str(), "connected" | "disconnected" | "error") {
-        return Err(format!("heartbeat status {status:?} is not connected|disconnected|error"));
+        return Err(format!(
+            "heartbeat status {status:?} is not connected|disconnected|error"
+        ));
     }
     Ok(Heartbeat {
         source,
@@ -211,7 +231,9 @@ mod tests {
     #[test]
     fn event_row() {
         let line = r#"{"@timestamp":"2023-09-18T06:13:41.532140Z","aurora":{"id":"00000000000000000000000000000001","source":"eve"},"event":{"kind":"alert","severity":4,"original":"raw thing"},"source":{"ip":"10.0.0.1","port":"22"},"rule":{"id":2001,"name":"ET SCAN"},"threat":{"technique":{"id":["T1046"]}},"message":"hello","x":{"y":["a","b"],"n":5}}"#;
-        let Parsed::Event(r) = parse_line(line).unwrap() else { panic!() };
+        let Parsed::Event(r) = parse_line(line).unwrap() else {
+            panic!()
+        };
         assert_eq!(r.aid[15], 1);
         assert_eq!(r.source.as_deref(), Some("eve"));
         assert_eq!(r.src_port, Some(22));
@@ -219,7 +241,9 @@ mod tests {
         assert_eq!(r.techniques, vec!["T1046"]);
         assert_eq!(r.fts[0], "hello");
         assert_eq!(r.fts[2], "raw thing");
-        assert!(r.fts[3].contains("eve") && r.fts[3].contains("a\nb") && !r.fts[3].contains("hello"));
+        assert!(
+            r.fts[3].contains("eve") && r.fts[3].contains("a\nb") && !r.fts[3].contains("hello")
+        );
     }
 
     #[test]
@@ -228,7 +252,12 @@ mod tests {
         assert!(parse_line("{").unwrap_err().starts_with("invalid JSON"));
         assert_eq!(parse_line(r#"{"a":1}"#).unwrap_err(), "no @timestamp");
         let hb = r#"{"@timestamp":"2024-01-01T00:00:00Z","event":{"kind":"metric","module":"aurora","dataset":"aurora.heartbeat"},"aurora":{"source":"s1","heartbeat":{"status":"error","since":"2024-01-01T00:00:00Z","message":"boom","events_total":7}}}"#;
-        let Parsed::Heartbeat(h) = parse_line(hb).unwrap() else { panic!() };
-        assert_eq!((h.source.as_str(), h.status.as_str(), h.events_total), ("s1", "error", Some(7)));
+        let Parsed::Heartbeat(h) = parse_line(hb).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (h.source.as_str(), h.status.as_str(), h.events_total),
+            ("s1", "error", Some(7))
+        );
     }
 }

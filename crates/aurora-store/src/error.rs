@@ -14,7 +14,11 @@ pub struct QueryError {
 
 impl QueryError {
     pub fn new(query: &str, pos: usize, message: impl Into<String>) -> Self {
-        QueryError { query: query.to_string(), pos, message: message.into() }
+        QueryError {
+            query: query.to_string(),
+            pos,
+            message: message.into(),
+        }
     }
 }
 
@@ -22,8 +26,11 @@ impl fmt::Display for QueryError {
     /// Two extra lines show the query and a caret under the character at fault; the
     /// query's control characters are shown as spaces so the caret stays aligned.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown: String =
-            self.query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let shown: String = self
+            .query
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         write!(
             f,
             "{} at character {}\n  {}\n  {}^",
@@ -43,15 +50,26 @@ pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("invalid query: {0}")]
-    Query(#[from] QueryError),
+    Query(QueryError),
     #[error("{0}")]
     Invalid(String),
     #[error(
         "store schema version {found} is newer than this aurora-search understands ({supported}); upgrade aurora"
     )]
     TooNew { found: i64, supported: i64 },
+}
+
+// By hand rather than `#[from]`, which would also make the query error the `source` and
+// print it twice in an error chain.
+impl From<QueryError> for StoreError {
+    fn from(e: QueryError) -> Self {
+        StoreError::Query(e)
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

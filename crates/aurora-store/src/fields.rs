@@ -87,13 +87,18 @@ pub fn valid_name(name: &str) -> bool {
         && !name.starts_with('.')
         && !name.ends_with('.')
         && !name.contains("..")
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
 }
 
 /// Resolves a field name.
 pub fn resolve(name: &str) -> Field {
     if let Some((_, column, kind)) = HOT.iter().find(|(n, _, _)| *n == name) {
-        return Field::Hot { column, kind: *kind };
+        return Field::Hot {
+            column,
+            kind: *kind,
+        };
     }
     let kind = if name.ends_with(".ip") || name == "related.ip" || name.ends_with(".ips") {
         Kind::Ip
@@ -102,7 +107,10 @@ pub fn resolve(name: &str) -> Field {
     } else {
         Kind::Keyword
     };
-    Field::Json { path: json_path(name), kind }
+    Field::Json {
+        path: json_path(name),
+        kind,
+    }
 }
 
 /// `source.ip` → `$."source"."ip"` (every key quoted, so `@timestamp` and `-` work).
@@ -122,14 +130,26 @@ mod tests {
 
     #[test]
     fn resolves() {
-        assert_eq!(resolve("source.ip"), Field::Hot { column: "src_ip", kind: Kind::Ip });
+        assert_eq!(
+            resolve("source.ip"),
+            Field::Hot {
+                column: "src_ip",
+                kind: Kind::Ip
+            }
+        );
         assert_eq!(
             resolve("related.ip"),
-            Field::Json { path: "$.\"related\".\"ip\"".into(), kind: Kind::Ip }
+            Field::Json {
+                path: "$.\"related\".\"ip\"".into(),
+                kind: Kind::Ip
+            }
         );
         assert_eq!(
             resolve("event.created"),
-            Field::Json { path: "$.\"event\".\"created\"".into(), kind: Kind::Time }
+            Field::Json {
+                path: "$.\"event\".\"created\"".into(),
+                kind: Kind::Time
+            }
         );
         assert!(valid_name("zeek.conn.id-orig_h"));
         assert!(!valid_name("a\"b"));

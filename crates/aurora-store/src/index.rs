@@ -4,7 +4,6 @@
 //! so a slow `tail -F` pipeline sees its events stored at once.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 use std::time::Duration;
 
@@ -13,7 +12,10 @@ use rusqlite::{Connection, params};
 
 use crate::doc::{Heartbeat, Parsed, Row, parse_line};
 use crate::error::{Result, StoreError};
-use crate::ndjson::{self, Line, Reject};
+use aurora_core::input::{self, Input};
+use aurora_core::ndjson::{self, ChunkReader};
+pub use aurora_core::reject::Reject;
+
 use crate::schema::{self, Mode};
 use crate::time;
 
@@ -32,7 +34,12 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { batch: 100_000, max_line: ndjson::DEFAULT_MAX_LINE, idle_commit: Duration::from_millis(200), now: None }
+        IndexOptions {
+            batch: 100_000,
+            max_line: ndjson::DEFAULT_MAX_LINE,
+            idle_commit: Duration::from_millis(200),
+            now: None,
+        }
     }
 }
 
@@ -70,8 +77,10 @@ pub fn index(
 ) -> Result<IndexStats> {
     let mut readers = Vec::new();
     for name in inputs {
-        let r = ndjson::open(name).map_err(|source| StoreError::Io { path: name.clone(), source })?;
-        readers.push((name.clone(), r));
+        readers.push(input::open(name).map_err(|source| StoreError::Io {
+            path: name.clone(),
+            source,
+        })?);
     }
     let mut conn = schema::open(db, Mode::Write)?;
     let (tx, rx) = bounded::<std::io::Result<Chunk>>(64);
@@ -79,20 +88,28 @@ pub fn index(
     let parser = std::thread::Builder::new()
         .name("aurora-parse".into())
         .spawn(move || {
-            for (name, mut r) in readers {
-                if let Err(e) = read_input(&name, r.as_mut(), max_line, &tx) {
+            for r in readers {
+                let name = r.name.clone();
+                if let Err(e) = read_input(r, max_line, &tx) {
                     let _ = tx.send(Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))));
                     return;
                 }
             }
         })
-        .map_err(|e| StoreError::Io { path: "parser thread".into(), source: e })?;
+        .map_err(|e| StoreError::Io {
+            path: "parser thread".into(),
+            source: e,
+        })?;
 
     let mut stats = IndexStats::default();
     let mut w = Writer::new(opts.now);
     let mut result = Ok(());
     loop {
-        let msg = if w.pending == 0 { rx.recv().map_err(|_| RecvTimeoutError::Disconnected) } else { rx.recv_timeout(opts.idle_commit) };
+        let msg = if w.pending == 0 {
+            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            rx.recv_timeout(opts.idle_commit)
+        };
         match msg {
             Ok(Ok(chunk)) => {
                 if let Err(e) = w.write_chunk(&mut conn, chunk, &mut stats, &mut on_reject) {
@@ -108,7 +125,10 @@ pub fn index(
                 progress(&stats);
             }
             Ok(Err(e)) => {
-                result = Err(StoreError::Io { path: "input".into(), source: e });
+                result = Err(StoreError::Io {
+                    path: "input".into(),
+                    source: e,
+                });
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -132,48 +152,53 @@ pub fn index(
 }
 
 fn read_input(
-    name: &str,
-    r: &mut dyn BufRead,
+    input: Input,
     max_line: usize,
     tx: &crossbeam_channel::Sender<std::io::Result<Chunk>>,
 ) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk: Chunk = Vec::with_capacity(1024);
+    let name = input.name;
+    let mut reader = ChunkReader::new(input.reader, max_line, 256 * 1024).live(input.live);
+    let mut buf = Vec::new();
     let mut lineno = 0u64;
-    loop {
-        let line = ndjson::read_line(r, &mut buf, max_line)?;
-        lineno += 1;
-        match line {
-            Line::Eof => break,
-            Line::TooLong(n) => chunk.push(Item::Reject(Reject::new(
-                name,
-                lineno,
-                format!("line is {n} bytes, longer than the {max_line}-byte limit"),
-                &buf,
-            ))),
-            Line::Ok => {
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
+    while let Some(c) = reader.next_chunk(&mut buf)? {
+        let mut chunk: Chunk = Vec::new();
+        match c {
+            ndjson::Chunk::TooLong { len, head } => {
+                lineno += 1;
+                chunk.push(Item::Reject(Reject {
+                    file: name.clone(),
+                    line: lineno,
+                    reason: format!("line is {len} bytes, longer than the {max_line}-byte limit"),
+                    record: head,
+                }));
+            }
+            ndjson::Chunk::Lines => {
+                for line in ndjson::lines(&buf) {
+                    lineno += 1;
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let reject = |reason: String| {
+                        Item::Reject(Reject {
+                            file: name.clone(),
+                            line: lineno,
+                            reason,
+                            record: line[..line.len().min(ndjson::REJECT_HEAD)].to_vec(),
+                        })
+                    };
+                    chunk.push(match std::str::from_utf8(line) {
+                        Err(e) => reject(format!("invalid UTF-8 at byte {}", e.valid_up_to())),
+                        Ok(s) => match parse_line(s) {
+                            Ok(p) => Item::Parsed(p),
+                            Err(reason) => reject(reason),
+                        },
+                    });
                 }
-                let item = match std::str::from_utf8(&buf) {
-                    Err(e) => Item::Reject(Reject::new(name, lineno, format!("invalid UTF-8 at byte {}", e.valid_up_to()), &buf)),
-                    Ok(s) => match parse_line(s) {
-                        Ok(p) => Item::Parsed(p),
-                        Err(reason) => Item::Reject(Reject::new(name, lineno, reason, &buf)),
-                    },
-                };
-                chunk.push(item);
             }
         }
-        // Send when the chunk is full, or when the next read would wait for more input.
-        if chunk.len() >= 1024 || (r.fill_buf().map(|b| b.is_empty()).unwrap_or(true) && !chunk.is_empty()) {
-            if tx.send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(1024)))).is_err() {
-                return Ok(());
-            }
+        if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
+            break;
         }
-    }
-    if !chunk.is_empty() {
-        let _ = tx.send(Ok(chunk));
     }
     Ok(())
 }
@@ -187,27 +212,42 @@ struct Writer {
 }
 
 const INSERT_EVENT: &str = "INSERT INTO events (aid, ts, source, severity, kind, module, dataset, outcome, src_ip, src_port, dst_ip, dst_port, user_name, host_name, rule_id, rule_name, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(aid) DO NOTHING";
-const INSERT_FTS: &str = "INSERT INTO fts (rowid, message, rule, original, text) VALUES (?,?,?,?,?)";
-const INSERT_TECHNIQUE: &str = "INSERT OR IGNORE INTO techniques (technique, event_id) VALUES (?,?)";
+const INSERT_FTS: &str =
+    "INSERT INTO fts (rowid, message, rule, original, text) VALUES (?,?,?,?,?)";
+const INSERT_TECHNIQUE: &str =
+    "INSERT OR IGNORE INTO techniques (technique, event_id) VALUES (?,?)";
 
 impl Writer {
     fn new(now: Option<i64>) -> Self {
-        Writer { pending: 0, in_tx: false, now, arrivals: HashMap::new() }
+        Writer {
+            pending: 0,
+            in_tx: false,
+            now,
+            arrivals: HashMap::new(),
+        }
     }
 
-    fn write_chunk(&mut self, conn: &mut Connection, chunk: Chunk, stats: &mut IndexStats, on_reject: &mut impl FnMut(&Reject)) -> Result<()> {
+    fn write_chunk(
+        &mut self,
+        conn: &mut Connection,
+        chunk: Chunk,
+        stats: &mut IndexStats,
+        on_reject: &mut impl FnMut(&Reject),
+    ) -> Result<()> {
         if !self.in_tx {
             // IMMEDIATE: take the write lock now (waiting up to busy_timeout) instead of
             // failing later when a concurrent indexer holds it.
             conn.execute_batch("BEGIN IMMEDIATE")?;
             self.in_tx = true;
         }
-        let second = self.now.unwrap_or_else(time::now_micros).div_euclid(time::MICROS_PER_SEC);
+        let second = self
+            .now
+            .unwrap_or_else(time::now_micros)
+            .div_euclid(time::MICROS_PER_SEC);
         for item in chunk {
             match item {
                 Item::Reject(r) => {
                     stats.lines += 1;
-                    stats.bytes += r.record.len() as u64;
                     stats.rejects += 1;
                     on_reject(&r);
                 }
@@ -280,7 +320,8 @@ fn insert_row(conn: &Connection, r: &Row) -> Result<bool> {
         return Ok(false);
     }
     let id = conn.last_insert_rowid();
-    conn.prepare_cached(INSERT_FTS)?.execute(params![id, r.fts[0], r.fts[1], r.fts[2], r.fts[3]])?;
+    conn.prepare_cached(INSERT_FTS)?
+        .execute(params![id, r.fts[0], r.fts[1], r.fts[2], r.fts[3]])?;
     if !r.techniques.is_empty() {
         let mut st = conn.prepare_cached(INSERT_TECHNIQUE)?;
         for t in &r.techniques {

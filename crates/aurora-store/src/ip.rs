@@ -16,7 +16,10 @@ pub fn key(ip: IpAddr) -> [u8; 16] {
 /// sensors write them.
 pub fn parse(text: &str) -> Option<IpAddr> {
     let t = text.trim();
-    let t = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(t);
+    let t = t
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(t);
     let t = t.split('%').next().unwrap_or(t);
     t.parse().ok()
 }
@@ -47,7 +50,11 @@ pub fn cidr_range(text: &str) -> Option<([u8; 16], [u8; 16])> {
         _ => return None,
     };
     let n = u128::from_be_bytes(base);
-    let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+    let mask = if bits == 0 {
+        0
+    } else {
+        u128::MAX << (128 - bits)
+    };
     Some(((n & mask).to_be_bytes(), (n | !mask).to_be_bytes()))
 }
 

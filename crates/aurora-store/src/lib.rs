@@ -12,7 +12,6 @@ pub mod error;
 pub mod fields;
 pub mod index;
 pub mod ip;
-pub mod ndjson;
 pub mod query;
 pub mod schema;
 pub mod search;
@@ -21,5 +20,7 @@ pub mod time;
 
 pub use error::{QueryError, Result, StoreError};
 pub use index::{IndexOptions, IndexStats, index};
+/// The SQLite connection type a store is opened as.
+pub use rusqlite::Connection;
 pub use schema::{Mode, open};
 pub use search::{Filters, SortKey, TopValue, count, search, top};

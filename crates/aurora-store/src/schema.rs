@@ -88,12 +88,18 @@ pub enum Mode {
 pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     let shown = path.display().to_string();
     if mode == Mode::Write && !path.exists() {
-        create_private(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+        create_private(path).map_err(|source| StoreError::Io {
+            path: shown.clone(),
+            source,
+        })?;
     }
     if mode == Mode::Read && !path.exists() {
         return Err(StoreError::Io {
             path: shown,
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such store (run `aurora-search index` first)"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such store (run `aurora-search index` first)",
+            ),
         });
     }
     let flags = match mode {
@@ -114,7 +120,10 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     } else {
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if v > SCHEMA_VERSION {
-            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+            return Err(StoreError::TooNew {
+                found: v,
+                supported: SCHEMA_VERSION,
+            });
         }
         if v < SCHEMA_VERSION {
             return Err(StoreError::Invalid(format!(
@@ -153,7 +162,10 @@ fn migrate(conn: &Connection) -> Result<()> {
     let run = || -> Result<()> {
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if v > SCHEMA_VERSION {
-            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+            return Err(StoreError::TooNew {
+                found: v,
+                supported: SCHEMA_VERSION,
+            });
         }
         for (i, step) in MIGRATIONS.iter().enumerate().skip(v as usize) {
             conn.execute_batch(step)?;
@@ -178,7 +190,12 @@ fn migrate(conn: &Connection) -> Result<()> {
 fn register_functions(conn: &Connection) -> Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("aurora_ip", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_str().ok().and_then(ip::key_of).map(|k| k.to_vec()))
+        Ok(ctx
+            .get_raw(0)
+            .as_str()
+            .ok()
+            .and_then(ip::key_of)
+            .map(|k| k.to_vec()))
     })?;
     conn.create_scalar_function("aurora_ip_text", 1, flags, |ctx| {
         Ok(ctx.get_raw(0).as_blob().ok().and_then(ip::text_of))

@@ -44,13 +44,16 @@ impl Filters {
             sql.sql.push_str(" AND e.source IN (");
             sql.sql.push_str(&vec!["?"; self.sources.len()].join(","));
             sql.sql.push(')');
-            sql.params.extend(self.sources.iter().map(|s| SqlValue::Text(s.clone())));
+            sql.params
+                .extend(self.sources.iter().map(|s| SqlValue::Text(s.clone())));
         }
         if !self.severities.is_empty() {
             sql.sql.push_str(" AND e.severity IN (");
-            sql.sql.push_str(&vec!["?"; self.severities.len()].join(","));
+            sql.sql
+                .push_str(&vec!["?"; self.severities.len()].join(","));
             sql.sql.push(')');
-            sql.params.extend(self.severities.iter().map(|s| SqlValue::Integer(*s)));
+            sql.params
+                .extend(self.severities.iter().map(|s| SqlValue::Integer(*s)));
         }
         Ok(sql)
     }
@@ -59,7 +62,9 @@ impl Filters {
 /// `high`, `high,critical`, `>=high`, `>medium`, `<=low`, or numbers → the severities meant.
 pub fn parse_severity_filter(spec: &str) -> Result<Vec<i64>, String> {
     let s = spec.trim();
-    let bad = |w: &str| format!("{w:?} is not a severity (unknown, info, low, medium, high, critical or 0-5)");
+    let bad = |w: &str| {
+        format!("{w:?} is not a severity (unknown, info, low, medium, high, critical or 0-5)")
+    };
     for (op, keep) in [
         (">=", (|a, b| a >= b) as fn(i64, i64) -> bool),
         ("<=", |a, b| a <= b),
@@ -107,7 +112,10 @@ pub fn parse_sort(spec: &str) -> Result<Vec<SortKey>, String> {
         if !fields::valid_name(name) {
             return Err(format!("{name:?} is not a field name"));
         }
-        keys.push(SortKey { field: name.to_string(), descending: desc });
+        keys.push(SortKey {
+            field: name.to_string(),
+            descending: desc,
+        });
     }
     Ok(keys)
 }
@@ -115,7 +123,9 @@ pub fn parse_sort(spec: &str) -> Result<Vec<SortKey>, String> {
 /// SQL expression that orders or groups by a field (and whether it is a JSON value).
 fn order_expr(field: &str, params: &mut Vec<SqlValue>) -> String {
     match fields::resolve(field) {
-        Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => format!("e.{column}"),
+        Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => {
+            format!("e.{column}")
+        }
         _ => {
             params.push(SqlValue::Text(fields::json_path(field)));
             "json_extract(e.doc, ?)".to_string()
@@ -134,7 +144,10 @@ pub fn search(
 ) -> Result<u64> {
     let cond = filters.to_sql()?;
     let mut params = cond.params;
-    let default = [SortKey { field: "@timestamp".into(), descending: true }];
+    let default = [SortKey {
+        field: "@timestamp".into(),
+        descending: true,
+    }];
     let sort = if sort.is_empty() { &default[..] } else { sort };
     let mut order = Vec::new();
     for k in sort {
@@ -142,8 +155,15 @@ pub fn search(
         order.push(format!("{e} {}", if k.descending { "DESC" } else { "ASC" }));
     }
     // Ties (same timestamp) come out in indexing order, the same way every time.
-    order.push(format!("e.id {}", if sort[0].descending { "DESC" } else { "ASC" }));
-    let mut sql = format!("SELECT e.doc FROM events e WHERE {} ORDER BY {}", cond.sql, order.join(", "));
+    order.push(format!(
+        "e.id {}",
+        if sort[0].descending { "DESC" } else { "ASC" }
+    ));
+    let mut sql = format!(
+        "SELECT e.doc FROM events e WHERE {} ORDER BY {}",
+        cond.sql,
+        order.join(", ")
+    );
     if let Some(n) = limit {
         sql.push_str(" LIMIT ?");
         params.push(SqlValue::Integer(n.min(i64::MAX as u64) as i64));
@@ -152,12 +172,20 @@ pub fn search(
     let mut rows = st.query(params_from_iter(params))?;
     let mut n = 0;
     while let Some(row) = rows.next()? {
-        let doc = row.get_ref(0)?.as_str().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let doc = row
+            .get_ref(0)?
+            .as_str()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         n += 1;
         match each(doc) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(StoreError::Io { path: "output".into(), source: e }),
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: "output".into(),
+                    source: e,
+                });
+            }
         }
     }
     Ok(n)
@@ -180,9 +208,17 @@ pub struct TopValue {
 
 /// The most (or least) frequent values of `field` over the matching events. An event
 /// with an array counts once for each distinct element.
-pub fn top(conn: &Connection, filters: &Filters, field: &str, limit: u64, least: bool) -> Result<Vec<TopValue>> {
+pub fn top(
+    conn: &Connection,
+    filters: &Filters,
+    field: &str,
+    limit: u64,
+    least: bool,
+) -> Result<Vec<TopValue>> {
     if !fields::valid_name(field) {
-        return Err(StoreError::Invalid(format!("{field:?} is not a field name")));
+        return Err(StoreError::Invalid(format!(
+            "{field:?} is not a field name"
+        )));
     }
     let cond = filters.to_sql()?;
     let dir = if least { "ASC" } else { "DESC" };
@@ -195,7 +231,10 @@ pub fn top(conn: &Connection, filters: &Filters, field: &str, limit: u64, least:
             cond.params,
             kind,
         ),
-        Field::Hot { kind: Kind::Technique, .. } => (
+        Field::Hot {
+            kind: Kind::Technique,
+            ..
+        } => (
             format!(
                 "SELECT t.technique, count(*) AS n FROM techniques t JOIN events e ON e.id = t.event_id WHERE ({}) GROUP BY t.technique ORDER BY n {dir}, 1 LIMIT ?",
                 cond.sql
@@ -218,11 +257,16 @@ pub fn top(conn: &Connection, filters: &Filters, field: &str, limit: u64, least:
     };
     params.push(SqlValue::Integer(limit.min(i64::MAX as u64) as i64));
     let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(params_from_iter(params), |r| Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?)))?;
+    let rows = st.query_map(params_from_iter(params), |r| {
+        Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (v, n) = row?;
-        out.push(TopValue { value: display_value(v, kind), count: n as u64 });
+        out.push(TopValue {
+            value: display_value(v, kind),
+            count: n as u64,
+        });
     }
     Ok(out)
 }
@@ -234,9 +278,13 @@ fn display_value(v: SqlValue, kind: Kind) -> serde_json::Value {
     match (v, kind) {
         (SqlValue::Blob(b), Kind::Ip) => ip::text_of(&b).map(J::String).unwrap_or(J::Null),
         (SqlValue::Integer(i), Kind::Time) => J::String(time::format_ts(i)),
-        (SqlValue::Integer(i), Kind::SeverityWord) => {
-            J::String(SEVERITY_WORDS.get(i as usize).copied().unwrap_or("unknown").to_string())
-        }
+        (SqlValue::Integer(i), Kind::SeverityWord) => J::String(
+            SEVERITY_WORDS
+                .get(i as usize)
+                .copied()
+                .unwrap_or("unknown")
+                .to_string(),
+        ),
         (SqlValue::Integer(i), _) => J::from(i),
         (SqlValue::Real(f), _) => J::from(f),
         (SqlValue::Text(s), _) => J::String(s),
@@ -264,8 +312,14 @@ mod tests {
         assert_eq!(
             parse_sort("-@timestamp,source.port:asc").unwrap(),
             vec![
-                SortKey { field: "@timestamp".into(), descending: true },
-                SortKey { field: "source.port".into(), descending: false }
+                SortKey {
+                    field: "@timestamp".into(),
+                    descending: true
+                },
+                SortKey {
+                    field: "source.port".into(),
+                    descending: false
+                }
             ]
         );
         assert!(parse_sort("a;b").is_err());

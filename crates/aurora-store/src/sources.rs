@@ -9,6 +9,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::Result;
 use crate::time::MICROS_PER_SEC;
 
+/// status, since, message, events_total, heartbeat_at
+type HeartbeatRow = (String, Option<i64>, Option<String>, Option<i64>, i64);
+
 /// One card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceCard {
@@ -57,7 +60,7 @@ pub fn cards(conn: &Connection, now: i64, today_start: i64, stale: i64) -> Resul
             params![name, now_s - 60, now_s],
             |r| r.get(0),
         )?;
-        let hb: Option<(String, Option<i64>, Option<String>, Option<i64>, i64)> = conn
+        let hb: Option<HeartbeatRow> = conn
             .query_row(
                 "SELECT status, since, message, events_total, heartbeat_at FROM sources WHERE name = ?",
                 params![name],
@@ -68,9 +71,21 @@ pub fn cards(conn: &Connection, now: i64, today_start: i64, stale: i64) -> Resul
             Some((status, since, message, events_total, at)) => {
                 if status == "connected" && now - at > stale {
                     let msg = format!("no heartbeat for {}", human_duration(now - at));
-                    ("disconnected".to_string(), Some(at), Some(msg), "heartbeat", events_total)
+                    (
+                        "disconnected".to_string(),
+                        Some(at),
+                        Some(msg),
+                        "heartbeat",
+                        events_total,
+                    )
                 } else {
-                    (status, since.or(Some(at)), message, "heartbeat", events_total)
+                    (
+                        status,
+                        since.or(Some(at)),
+                        message,
+                        "heartbeat",
+                        events_total,
+                    )
                 }
             }
             None => {
@@ -96,17 +111,36 @@ pub fn cards(conn: &Connection, now: i64, today_start: i64, stale: i64) -> Resul
 
 /// Without heartbeats: connected while events keep arriving (gaps shorter than `stale`),
 /// since the start of that unbroken run; otherwise disconnected since the last arrival.
-fn from_arrivals(conn: &Connection, name: &str, now: i64, stale: i64, last_event: Option<i64>) -> Result<(String, Option<i64>, Option<String>)> {
+fn from_arrivals(
+    conn: &Connection,
+    name: &str,
+    now: i64,
+    stale: i64,
+    last_event: Option<i64>,
+) -> Result<(String, Option<i64>, Option<String>)> {
     let stale_s = stale.div_euclid(MICROS_PER_SEC).max(1);
     let now_s = now.div_euclid(MICROS_PER_SEC);
     let mut st = conn.prepare("SELECT second FROM arrivals WHERE source = ? AND second <= ? ORDER BY second DESC LIMIT 100000")?;
-    let seconds: Vec<i64> = st.query_map(params![name, now_s], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let seconds: Vec<i64> = st
+        .query_map(params![name, now_s], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let Some(&last) = seconds.first() else {
         // A store indexed before arrivals were recorded: only the event times tell.
-        return Ok(("disconnected".into(), last_event, Some("no arrival record; since = last event time".into())));
+        return Ok((
+            "disconnected".into(),
+            last_event,
+            Some("no arrival record; since = last event time".into()),
+        ));
     };
     if now_s - last > stale_s {
-        return Ok(("disconnected".into(), Some(last * MICROS_PER_SEC), Some(format!("no events for {}", human_duration((now_s - last) * MICROS_PER_SEC)))));
+        return Ok((
+            "disconnected".into(),
+            Some(last * MICROS_PER_SEC),
+            Some(format!(
+                "no events for {}",
+                human_duration((now_s - last) * MICROS_PER_SEC)
+            )),
+        ));
     }
     let mut start = last;
     for &s in &seconds[1..] {

@@ -85,7 +85,10 @@ impl TimeSpan {
 
 /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.f{1,9}]]][Z|±HH:MM|±HHMM]`; no zone means UTC.
 pub fn parse_span(text: &str) -> Option<TimeSpan> {
-    let mut c = Cursor { b: text.trim().as_bytes(), i: 0 };
+    let mut c = Cursor {
+        b: text.trim().as_bytes(),
+        i: 0,
+    };
     let y = c.digits(4)?;
     c.eat(b'-').then_some(())?;
     let mo = c.digits(2)?;
@@ -146,7 +149,10 @@ pub fn parse_span(text: &str) -> Option<TimeSpan> {
             Some(_) => return None,
         }
     }
-    (c.i == c.b.len()).then_some(TimeSpan { start: micros, span })
+    (c.i == c.b.len()).then_some(TimeSpan {
+        start: micros,
+        span,
+    })
 }
 
 /// Parses an event timestamp to microseconds since the epoch.
@@ -177,7 +183,10 @@ pub fn parse_time_expr(text: &str, now: i64) -> Option<TimeSpan> {
     let t = text.trim();
     if let Some(rest) = t.strip_prefix("now") {
         if rest.is_empty() {
-            return Some(TimeSpan { start: now, span: 1 });
+            return Some(TimeSpan {
+                start: now,
+                span: 1,
+            });
         }
         let (sign, dur) = rest.split_at(1);
         let d = parse_duration(dur)?;
@@ -212,7 +221,13 @@ mod tests {
         assert_eq!(parse_ts("2023-09-18T02:13:41.53214-04:00"), Some(base));
         assert_eq!(parse_ts("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(format_ts(-1), "1969-12-31T23:59:59.999999Z");
-        for bad in ["2023-13-01", "2023-09-18T25:00", "2023-09-18T06:13:41.Z", "x", "2023-09-18Tx"] {
+        for bad in [
+            "2023-13-01",
+            "2023-09-18T25:00",
+            "2023-09-18T06:13:41.Z",
+            "x",
+            "2023-09-18Tx",
+        ] {
             assert_eq!(parse_ts(bad), None, "{bad}");
         }
     }
@@ -222,8 +237,14 @@ mod tests {
         let d = parse_span("2020-03-04").unwrap();
         assert_eq!(d.span, 86_400 * MICROS_PER_SEC);
         assert_eq!(format_ts(d.start), "2020-03-04T00:00:00.000000Z");
-        assert_eq!(parse_span("2020-03-04T18:00").unwrap().span, 60 * MICROS_PER_SEC);
-        assert_eq!(parse_span("2020-03-04 18:00:01").unwrap().span, MICROS_PER_SEC);
+        assert_eq!(
+            parse_span("2020-03-04T18:00").unwrap().span,
+            60 * MICROS_PER_SEC
+        );
+        assert_eq!(
+            parse_span("2020-03-04 18:00:01").unwrap().span,
+            MICROS_PER_SEC
+        );
         assert_eq!(parse_span("2020-03-04T18:00:01.5").unwrap().span, 100_000);
     }
 
@@ -235,7 +256,10 @@ mod tests {
         assert_eq!(parse_duration("h"), None);
         assert_eq!(parse_duration("5y"), None);
         let now = 10_000 * MICROS_PER_SEC;
-        assert_eq!(parse_time_expr("now-1h", now).unwrap().start, now - 3600 * MICROS_PER_SEC);
+        assert_eq!(
+            parse_time_expr("now-1h", now).unwrap().start,
+            now - 3600 * MICROS_PER_SEC
+        );
         assert_eq!(parse_time_expr("now", now).unwrap().start, now);
         assert_eq!(parse_time_expr("now*1h", now), None);
     }

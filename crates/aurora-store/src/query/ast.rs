@@ -21,7 +21,12 @@ pub enum Value {
     /// A word with unescaped `*` or `?`.
     Wildcard(Vec<Glob>),
     /// `[a TO b]`, `{a TO b}`, `>=a`, … — `None` is an open end (`*`).
-    Range { lo: Option<String>, hi: Option<String>, lo_incl: bool, hi_incl: bool },
+    Range {
+        lo: Option<String>,
+        hi: Option<String>,
+        lo_incl: bool,
+        hi_incl: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +37,16 @@ pub enum Node {
     Or(Vec<Node>),
     Not(Box<Node>),
     /// `field:value`, or free text when `field` is `None`. `pos` is where the value starts.
-    Term { field: Option<String>, value: Value, pos: usize },
+    Term {
+        field: Option<String>,
+        value: Value,
+        pos: usize,
+    },
     /// `_exists_:field` or `field:*`.
-    Exists { field: String, pos: usize },
+    Exists {
+        field: String,
+        pos: usize,
+    },
 }
 
 impl Glob {

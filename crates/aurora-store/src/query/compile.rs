@@ -21,7 +21,11 @@ pub struct Sql {
 /// Compiles `node`; `query` is the original text (for error messages) and `now` the time
 /// `now-15m` counts from, in microseconds.
 pub fn compile(node: &Node, query: &str, now: i64) -> Result<Sql, QueryError> {
-    let mut c = Compiler { query, now, out: Sql::default() };
+    let mut c = Compiler {
+        query,
+        now,
+        out: Sql::default(),
+    };
     c.node(node)?;
     Ok(c.out)
 }
@@ -52,7 +56,10 @@ fn number(s: &str) -> Option<Num> {
     if let Ok(i) = t.parse::<i64>() {
         return Some(Num::Int(i));
     }
-    t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::Real)
+    t.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(Num::Real)
 }
 
 fn num_param(n: Num) -> Sql_ {
@@ -90,7 +97,11 @@ impl Compiler<'_> {
         match node {
             Node::All => self.push("1"),
             Node::And(items) | Node::Or(items) => {
-                let op = if matches!(node, Node::And(_)) { " AND " } else { " OR " };
+                let op = if matches!(node, Node::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
                 self.push("(");
                 for (i, n) in items.iter().enumerate() {
                     if i > 0 {
@@ -107,8 +118,16 @@ impl Compiler<'_> {
                 self.push(", 0)");
             }
             Node::Exists { field, .. } => self.exists(field),
-            Node::Term { field: None, value, pos } => self.free_text(value, *pos)?,
-            Node::Term { field: Some(f), value, pos } => self.field(f, value, *pos)?,
+            Node::Term {
+                field: None,
+                value,
+                pos,
+            } => self.free_text(value, *pos)?,
+            Node::Term {
+                field: Some(f),
+                value,
+                pos,
+            } => self.field(f, value, *pos)?,
         }
         Ok(())
     }
@@ -182,7 +201,14 @@ impl Compiler<'_> {
         }
     }
 
-    fn hot(&mut self, name: &str, column: &str, kind: Kind, value: &Value, pos: usize) -> Result<(), QueryError> {
+    fn hot(
+        &mut self,
+        name: &str,
+        column: &str,
+        kind: Kind,
+        value: &Value,
+        pos: usize,
+    ) -> Result<(), QueryError> {
         match kind {
             Kind::Text(col) => match value {
                 Value::Word(s) | Value::Phrase(s) if has_token(s) => {
@@ -193,7 +219,10 @@ impl Compiler<'_> {
                     self.fts(Some(col), format!("{}*", fts_quote(&Glob::prefix(g).0)));
                     Ok(())
                 }
-                Value::Range { .. } => Err(self.err(pos, format!("{name} is text; ranges need a keyword, number or time field"))),
+                Value::Range { .. } => Err(self.err(
+                    pos,
+                    format!("{name} is text; ranges need a keyword, number or time field"),
+                )),
                 _ => {
                     let pattern = match value {
                         Value::Wildcard(g) => Glob::like(g),
@@ -220,7 +249,15 @@ impl Compiler<'_> {
 
     /// `expr` compared with `value` as `kind` says. `json` marks a `json_each` value: its
     /// type is only known at run time, and IPs/times there are text, not keys/µs.
-    fn compare(&mut self, name: &str, expr: &str, kind: Kind, value: &Value, pos: usize, json: bool) -> Result<(), QueryError> {
+    fn compare(
+        &mut self,
+        name: &str,
+        expr: &str,
+        kind: Kind,
+        value: &Value,
+        pos: usize,
+        json: bool,
+    ) -> Result<(), QueryError> {
         match (kind, value) {
             (_, Value::Wildcard(g)) => {
                 let e = match kind {
@@ -233,7 +270,11 @@ impl Compiler<'_> {
                 self.push(" ESCAPE '\\'");
             }
             (Kind::Ip, Value::Word(s) | Value::Phrase(s)) => {
-                let e = if json { format!("aurora_ip({expr})") } else { expr.to_string() };
+                let e = if json {
+                    format!("aurora_ip({expr})")
+                } else {
+                    expr.to_string()
+                };
                 if let Some(k) = ip::key_of(s) {
                     self.push(&format!("{e} = "));
                     self.param(Sql_::Blob(k.to_vec()));
@@ -243,12 +284,19 @@ impl Compiler<'_> {
                     self.push(" AND ");
                     self.param(Sql_::Blob(hi.to_vec()));
                 } else {
-                    return Err(self.err(pos, format!("{name} is an IP field: {s:?} is not an IP address or CIDR")));
+                    return Err(self.err(
+                        pos,
+                        format!("{name} is an IP field: {s:?} is not an IP address or CIDR"),
+                    ));
                 }
             }
             (Kind::Time, Value::Word(s) | Value::Phrase(s)) => {
                 let span = self.time(name, s, pos)?;
-                let e = if json { format!("aurora_time({expr})") } else { expr.to_string() };
+                let e = if json {
+                    format!("aurora_time({expr})")
+                } else {
+                    expr.to_string()
+                };
                 self.push(&format!("({e} >= "));
                 self.param(Sql_::Integer(span.start));
                 self.push(&format!(" AND {e} < "));
@@ -256,7 +304,12 @@ impl Compiler<'_> {
                 self.push(")");
             }
             (Kind::Int, Value::Word(s) | Value::Phrase(s)) => {
-                let n = number(s).ok_or_else(|| self.err(pos, format!("{name} is a number field: {s:?} is not a number")))?;
+                let n = number(s).ok_or_else(|| {
+                    self.err(
+                        pos,
+                        format!("{name} is a number field: {s:?} is not a number"),
+                    )
+                })?;
                 self.push(&format!("{expr} = "));
                 self.param(num_param(n));
             }
@@ -265,7 +318,10 @@ impl Compiler<'_> {
                 self.push(&format!("{expr} = "));
                 self.param(Sql_::Integer(n));
             }
-            (Kind::Keyword | Kind::Technique | Kind::Text(_), Value::Word(s) | Value::Phrase(s)) => {
+            (
+                Kind::Keyword | Kind::Technique | Kind::Text(_),
+                Value::Word(s) | Value::Phrase(s),
+            ) => {
                 if json {
                     // A JSON value may be a number, a bool or a string: match any of them.
                     self.push(&format!("({expr} = "));
@@ -285,8 +341,26 @@ impl Compiler<'_> {
                     self.text(s);
                 }
             }
-            (_, Value::Range { lo, hi, lo_incl, hi_incl }) => {
-                self.range(name, expr, kind, lo.as_deref(), hi.as_deref(), *lo_incl, *hi_incl, pos, json)?;
+            (
+                _,
+                Value::Range {
+                    lo,
+                    hi,
+                    lo_incl,
+                    hi_incl,
+                },
+            ) => {
+                self.range(
+                    name,
+                    expr,
+                    kind,
+                    lo.as_deref(),
+                    hi.as_deref(),
+                    *lo_incl,
+                    *hi_incl,
+                    pos,
+                    json,
+                )?;
             }
         }
         Ok(())
@@ -294,13 +368,23 @@ impl Compiler<'_> {
 
     fn time(&self, name: &str, s: &str, pos: usize) -> Result<time::TimeSpan, QueryError> {
         time::parse_time_expr(s, self.now).ok_or_else(|| {
-            self.err(pos, format!("{name} is a time field: {s:?} is not a date, RFC 3339 time or now-N[smhdw]"))
+            self.err(
+                pos,
+                format!(
+                    "{name} is a time field: {s:?} is not a date, RFC 3339 time or now-N[smhdw]"
+                ),
+            )
         })
     }
 
     fn severity(&self, s: &str, pos: usize) -> Result<i64, QueryError> {
         fields::severity_of(s).ok_or_else(|| {
-            self.err(pos, format!("{s:?} is not a severity (unknown, info, low, medium, high, critical or 0-5)"))
+            self.err(
+                pos,
+                format!(
+                    "{s:?} is not a severity (unknown, info, low, medium, high, critical or 0-5)"
+                ),
+            )
         })
     }
 
@@ -321,16 +405,33 @@ impl Compiler<'_> {
         // by what the bounds look like (numbers, then times, else strings).
         let bounds: Vec<&str> = [lo, hi].into_iter().flatten().collect();
         let kind = match kind {
-            Kind::Keyword if json && !bounds.is_empty() && bounds.iter().all(|b| number(b).is_some()) => Kind::Int,
-            Kind::Keyword if json && !bounds.is_empty() && bounds.iter().all(|b| time::parse_span(b).is_some()) => Kind::Time,
-            Kind::Text(_) => return Err(self.err(pos, format!("{name} is text; ranges need a keyword, number or time field"))),
+            Kind::Keyword
+                if json && !bounds.is_empty() && bounds.iter().all(|b| number(b).is_some()) =>
+            {
+                Kind::Int
+            }
+            Kind::Keyword
+                if json
+                    && !bounds.is_empty()
+                    && bounds.iter().all(|b| time::parse_span(b).is_some()) =>
+            {
+                Kind::Time
+            }
+            Kind::Text(_) => {
+                return Err(self.err(
+                    pos,
+                    format!("{name} is text; ranges need a keyword, number or time field"),
+                ));
+            }
             k => k,
         };
         let e = match kind {
             Kind::Ip if json => format!("aurora_ip({expr})"),
             Kind::Time if json => format!("aurora_time({expr})"),
             // A JSON string "80" must not sort among the numbers.
-            Kind::Int if json => format!("(CASE WHEN j.type IN ('integer','real') THEN {expr} END)"),
+            Kind::Int if json => {
+                format!("(CASE WHEN j.type IN ('integer','real') THEN {expr} END)")
+            }
             _ => expr.to_string(),
         };
         let mut parts = 0;
@@ -354,12 +455,22 @@ impl Compiler<'_> {
                     .pipe(|(op, v)| (op, Sql_::Integer(v)))
                 }
                 Kind::Int => {
-                    let n = number(b).ok_or_else(|| self.err(pos, format!("{name} is a number field: {b:?} is not a number")))?;
+                    let n = number(b).ok_or_else(|| {
+                        self.err(
+                            pos,
+                            format!("{name} is a number field: {b:?} is not a number"),
+                        )
+                    })?;
                     (cmp(is_lo, incl), num_param(n))
                 }
                 Kind::SeverityWord => (cmp(is_lo, incl), Sql_::Integer(self.severity(b, pos)?)),
                 Kind::Ip => {
-                    let k = ip::key_of(b).ok_or_else(|| self.err(pos, format!("{name} is an IP field: {b:?} is not an IP address")))?;
+                    let k = ip::key_of(b).ok_or_else(|| {
+                        self.err(
+                            pos,
+                            format!("{name} is an IP field: {b:?} is not an IP address"),
+                        )
+                    })?;
                     (cmp(is_lo, incl), Sql_::Blob(k.to_vec()))
                 }
                 _ => (cmp(is_lo, incl), Sql_::Text(b.to_string())),

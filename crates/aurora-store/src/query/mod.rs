@@ -8,3 +8,6 @@ pub mod parser;
 pub use ast::{Glob, Node, Value};
 pub use compile::{Sql, compile};
 pub use parser::parse;
+
+#[cfg(test)]
+mod tests;

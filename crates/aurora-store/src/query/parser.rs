@@ -10,7 +10,12 @@ use crate::fields::valid_name;
 
 /// Parses a query. An empty query matches everything.
 pub fn parse(query: &str) -> Result<Node, QueryError> {
-    let mut p = Parser { q: query, c: query.chars().collect(), i: 0, depth: 0 };
+    let mut p = Parser {
+        q: query,
+        c: query.chars().collect(),
+        i: 0,
+        depth: 0,
+    };
     p.ws();
     if p.i == p.c.len() {
         return Ok(Node::All);
@@ -53,8 +58,13 @@ impl Parser<'_> {
     /// Is the next token the operator `word` (a whole word, unescaped)?
     fn at_op(&self, word: &str) -> bool {
         let n = word.chars().count();
-        let matches = self.c.len() >= self.i + n && self.c[self.i..self.i + n].iter().copied().eq(word.chars());
-        matches && self.c.get(self.i + n).is_none_or(|c| ends_word(*c) || *c == '"')
+        let matches = self.c.len() >= self.i + n
+            && self.c[self.i..self.i + n].iter().copied().eq(word.chars());
+        matches
+            && self
+                .c
+                .get(self.i + n)
+                .is_none_or(|c| ends_word(*c) || *c == '"')
     }
 
     fn at_symbol(&self, sym: &str) -> bool {
@@ -66,9 +76,7 @@ impl Parser<'_> {
         let mut items = vec![self.and(field)?];
         loop {
             self.ws();
-            if self.at_op("OR") {
-                self.i += 2;
-            } else if self.at_symbol("||") {
+            if self.at_op("OR") || self.at_symbol("||") {
                 self.i += 2;
             } else {
                 break;
@@ -76,7 +84,11 @@ impl Parser<'_> {
             self.ws();
             items.push(self.and(field)?);
         }
-        Ok(if items.len() == 1 { items.pop().unwrap() } else { Node::Or(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Node::Or(items)
+        })
     }
 
     fn and(&mut self, field: Option<&str>) -> Result<Node, QueryError> {
@@ -96,17 +108,27 @@ impl Parser<'_> {
             self.ws();
             items.push(self.unary(field)?);
         }
-        Ok(if items.len() == 1 { items.pop().unwrap() } else { Node::And(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Node::And(items)
+        })
     }
 
     fn unary(&mut self, field: Option<&str>) -> Result<Node, QueryError> {
         self.ws();
         let start = self.i;
+        // `-`, `!` and `+` are operators only when glued to what follows; alone they
+        // are just characters to search for.
+        let glued = self
+            .c
+            .get(self.i + 1)
+            .is_some_and(|c| !c.is_whitespace() && *c != ')');
         if self.at_op("NOT") {
             self.i += 3;
-        } else if self.peek() == Some('!') || self.peek() == Some('-') {
+        } else if glued && (self.peek() == Some('!') || self.peek() == Some('-')) {
             self.i += 1;
-        } else if self.peek() == Some('+') {
+        } else if glued && self.peek() == Some('+') {
             self.i += 1;
             return self.primary(field);
         } else {
@@ -131,14 +153,28 @@ impl Parser<'_> {
             '"' => {
                 let s = self.phrase()?;
                 self.no_modifier()?;
-                Ok(Node::Term { field: field.map(str::to_string), value: Value::Phrase(s), pos: start })
+                Ok(Node::Term {
+                    field: field.map(str::to_string),
+                    value: Value::Phrase(s),
+                    pos: start,
+                })
             }
             '[' | '{' | '>' | '<' => match field {
                 Some(f) => self.range_or_cmp(f),
-                None => Err(self.err(start, "a range needs a field, as in source.port:[1 TO 1024]")),
+                None => Err(self.err(
+                    start,
+                    "a range needs a field, as in source.port:[1 TO 1024]",
+                )),
             },
-            '/' => Err(self.err(start, "regular expressions are not supported; use wildcards (* ?)")),
-            _ if self.at_op("AND") || self.at_op("OR") || self.at_symbol("&&") || self.at_symbol("||") => {
+            '/' => Err(self.err(
+                start,
+                "regular expressions are not supported; use wildcards (* ?)",
+            )),
+            _ if self.at_op("AND")
+                || self.at_op("OR")
+                || self.at_symbol("&&")
+                || self.at_symbol("||") =>
+            {
                 Err(self.err(start, "operator where a term was expected"))
             }
             _ => self.word_or_field(field),
@@ -170,7 +206,9 @@ impl Parser<'_> {
     /// Rejects `~` and `^` right after a term: we do not do fuzzy, proximity or boosts.
     fn no_modifier(&self) -> Result<(), QueryError> {
         match self.peek() {
-            Some('~') => Err(self.err(self.i, "fuzzy and proximity searches (~) are not supported")),
+            Some('~') => {
+                Err(self.err(self.i, "fuzzy and proximity searches (~) are not supported"))
+            }
             Some('^') => Err(self.err(self.i, "boosts (^) are not supported")),
             _ => Ok(()),
         }
@@ -236,11 +274,18 @@ impl Parser<'_> {
         if wild {
             if globs.iter().all(|g| *g == Glob::Star) {
                 return Ok(match field {
-                    Some(f) => Node::Exists { field: f, pos: start },
+                    Some(f) => Node::Exists {
+                        field: f,
+                        pos: start,
+                    },
                     None => Node::All,
                 });
             }
-            return Ok(Node::Term { field, value: Value::Wildcard(globs), pos: start });
+            return Ok(Node::Term {
+                field,
+                value: Value::Wildcard(globs),
+                pos: start,
+            });
         }
         let word: String = globs
             .iter()
@@ -249,7 +294,11 @@ impl Parser<'_> {
                 _ => unreachable!(),
             })
             .collect();
-        Ok(Node::Term { field, value: Value::Word(word), pos: start })
+        Ok(Node::Term {
+            field,
+            value: Value::Word(word),
+            pos: start,
+        })
     }
 
     fn field_value(&mut self, name: String, start: usize) -> Result<Node, QueryError> {
@@ -265,7 +314,10 @@ impl Parser<'_> {
         match self.peek() {
             None => return Err(self.err(self.i, format!("no value after '{name}:'"))),
             Some(c) if c.is_whitespace() => {
-                return Err(self.err(self.i, format!("no value after '{name}:' (quote a value with spaces)")));
+                return Err(self.err(
+                    self.i,
+                    format!("no value after '{name}:' (quote a value with spaces)"),
+                ));
             }
             _ => {}
         }
@@ -296,12 +348,25 @@ impl Parser<'_> {
             }
             let bound = self.bound(start)?;
             if bound.is_none() {
-                return Ok(Node::Exists { field: field.to_string(), pos: start });
+                return Ok(Node::Exists {
+                    field: field.to_string(),
+                    pos: start,
+                });
             }
             if c == '>' {
-                Value::Range { lo: bound, hi: None, lo_incl: eq, hi_incl: true }
+                Value::Range {
+                    lo: bound,
+                    hi: None,
+                    lo_incl: eq,
+                    hi_incl: true,
+                }
             } else {
-                Value::Range { lo: None, hi: bound, lo_incl: true, hi_incl: eq }
+                Value::Range {
+                    lo: None,
+                    hi: bound,
+                    lo_incl: true,
+                    hi_incl: eq,
+                }
             }
         } else {
             self.i += 1;
@@ -321,9 +386,18 @@ impl Parser<'_> {
                 _ => return Err(self.err(self.i, "expected ']' or '}' to close the range")),
             };
             self.i += 1;
-            Value::Range { lo, hi, lo_incl: c == '[', hi_incl }
+            Value::Range {
+                lo,
+                hi,
+                lo_incl: c == '[',
+                hi_incl,
+            }
         };
-        Ok(Node::Term { field: Some(field.to_string()), value, pos: start })
+        Ok(Node::Term {
+            field: Some(field.to_string()),
+            value,
+            pos: start,
+        })
     }
 
     /// One end of a range: a quoted string, `*` (open), or a bare word.
@@ -348,7 +422,14 @@ impl Parser<'_> {
             self.i += 1;
         }
         if s.is_empty() {
-            return Err(self.err(if self.i < self.c.len() { self.i } else { range_start }, "missing range bound"));
+            return Err(self.err(
+                if self.i < self.c.len() {
+                    self.i
+                } else {
+                    range_start
+                },
+                "missing range bound",
+            ));
         }
         Ok(if s == "*" { None } else { Some(s) })
     }

@@ -1,0 +1,6 @@
+//! The aurora-search binary: everything lives in the library so the CLI definition can be
+//! reused for docs.
+
+fn main() {
+    std::process::exit(aurora_search::main_exit());
+}
