@@ -121,6 +121,11 @@ impl Normalizer {
         }
     }
 
+    /// The module of the last event produced (for per-source counts).
+    pub fn last_module(&self) -> Option<&'static str> {
+        self.ev.module()
+    }
+
     pub fn options(&self) -> &Options {
         &self.opts
     }

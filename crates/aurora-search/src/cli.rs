@@ -24,7 +24,11 @@ Exit status: 0 success, 1 finished but some input lines were rejected, 2 could n
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Cmd,
+    pub command: Option<Cmd>,
+    /// Print a man page or a shell completion script (for packaging; see scripts/gen-docs).
+    #[arg(long, value_name = "KIND", hide = true, global = true,
+          value_parser = clap::builder::PossibleValuesParser::new(aurora_cli::GENERATE_KINDS))]
+    pub generate: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

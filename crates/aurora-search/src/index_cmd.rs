@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use aurora_cli::{EXIT_OK, EXIT_REJECTS};
 use aurora_core::reject::RejectSink;
 use aurora_store::{IndexOptions, IndexStats};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -95,7 +96,7 @@ pub fn run(args: IndexArgs) -> Result<i32> {
     }
     if sink.total() > 0 {
         eprintln!("aurora-search: {}", sink.summary(has_stream));
-        return Ok(1);
+        return Ok(EXIT_REJECTS);
     }
-    Ok(0)
+    Ok(EXIT_OK)
 }

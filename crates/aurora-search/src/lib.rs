@@ -11,6 +11,7 @@ mod sources_cmd;
 
 use std::io::ErrorKind;
 
+use aurora_cli::{EXIT_FAILURE, EXIT_OK};
 use clap::Parser;
 
 use cli::{Cli, Cmd};
@@ -22,21 +23,26 @@ pub fn main_exit() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            return if e.use_stderr() { EXIT_FAILURE } else { EXIT_OK };
         }
     };
-    let result = match cli.command {
-        Cmd::Index(a) => index_cmd::run(a),
-        Cmd::Query(a) => query_cmd::run_query(a),
-        Cmd::Top(a) => query_cmd::run_top(a),
-        Cmd::Sources(a) => sources_cmd::run(a),
+    let result = match (cli.generate, cli.command) {
+        (Some(kind), _) => aurora_cli::generate(cli::command(), &kind).map(|_| EXIT_OK),
+        (None, Some(Cmd::Index(a))) => index_cmd::run(a),
+        (None, Some(Cmd::Query(a))) => query_cmd::run_query(a),
+        (None, Some(Cmd::Top(a))) => query_cmd::run_top(a),
+        (None, Some(Cmd::Sources(a))) => sources_cmd::run(a),
+        (None, None) => {
+            let _ = cli::command().print_help();
+            return EXIT_FAILURE;
+        }
     };
     match result {
         Ok(code) => code,
-        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             eprintln!("aurora-search: {e:#}");
-            2
+            EXIT_FAILURE
         }
     }
 }
