@@ -9,6 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "aurora-search",
+    args_override_self = true,
     version,
     about = "Index ECS NDJSON events into a SQLite FTS5 store and search them",
     long_about = "Index ECS NDJSON events (from aurora-norm, aurora-ingest, …) into a SQLite FTS5 store, then search \
