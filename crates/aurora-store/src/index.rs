@@ -178,6 +178,20 @@ fn read_input(
                     if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
+                    // The chunk reader only bounds lines that overflow its buffer; a
+                    // long line inside a chunk is caught here.
+                    if line.len() > max_line {
+                        chunk.push(Item::Reject(Reject {
+                            file: name.clone(),
+                            line: lineno,
+                            reason: format!(
+                                "line is {} bytes, longer than the {max_line}-byte limit",
+                                line.len()
+                            ),
+                            record: line[..ndjson::REJECT_HEAD].to_vec(),
+                        }));
+                        continue;
+                    }
                     let reject = |reason: String| {
                         Item::Reject(Reject {
                             file: name.clone(),

@@ -46,6 +46,22 @@ fn like_literal(s: &str) -> String {
     Glob::like(&globs)
 }
 
+/// A pattern over the stored JSON text: literal characters as JSON writes them inside a
+/// string (`"` → `\"`, NUL → `\u0000`, …), so they are found where the event has them.
+fn json_like(globs: &[Glob]) -> String {
+    let mut out = Vec::new();
+    for g in globs {
+        match g {
+            Glob::Lit(c) => {
+                let quoted = serde_json::to_string(&c.to_string()).expect("a string serializes");
+                out.extend(quoted[1..quoted.len() - 1].chars().map(Glob::Lit));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    Glob::like(&out)
+}
+
 enum Num {
     Int(i64),
     Real(f64),
@@ -170,7 +186,8 @@ impl Compiler<'_> {
                 if has_token(s) {
                     self.fts(None, fts_quote(s));
                 } else {
-                    self.scan_doc(like_literal(s));
+                    let globs: Vec<Glob> = s.chars().map(Glob::Lit).collect();
+                    self.scan_doc(json_like(&globs));
                 }
             }
             Value::Wildcard(g) => {
@@ -178,7 +195,7 @@ impl Compiler<'_> {
                 if trailing && has_token(&prefix) {
                     self.fts(None, format!("{}*", fts_quote(&prefix)));
                 } else {
-                    let like = Glob::like(g);
+                    let like = json_like(g);
                     self.scan_doc(like);
                 }
             }

@@ -1,0 +1,114 @@
+//! The store through its library API: NUL bytes and FTS5 syntax in data and queries,
+//! a migration from an empty file, and a writer and readers at the same time.
+
+use std::path::Path;
+
+use aurora_store::{Filters, IndexOptions, Mode, count, index, open};
+
+const EVENTS: &str = concat!(
+    r#"{"@timestamp":"2023-09-18T07:01:00Z","aurora":{"id":"00000000000000000000000000000001","source":"w"},"message":"null byte \u0000 inside NEAR(a b) * \"q\"","user":{"name":"\u0000root"}}"#,
+    "\n",
+    r#"{"@timestamp":"2023-09-18T07:02:00Z","aurora":{"id":"00000000000000000000000000000002","source":"w"},"message":"plain root"}"#,
+    "\n",
+);
+
+fn store(dir: &Path) -> std::path::PathBuf {
+    let f = dir.join("e.ndjson");
+    std::fs::write(&f, EVENTS).unwrap();
+    let db = dir.join("s.db");
+    let stats = index(
+        &db,
+        &[f.to_str().unwrap().to_string()],
+        &IndexOptions::default(),
+        |r| panic!("{r:?}"),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(stats.inserted, 2);
+    db
+}
+
+fn n(db: &Path, q: &str) -> u64 {
+    let conn = open(db, Mode::Read).unwrap();
+    count(
+        &conn,
+        &Filters {
+            query: q.into(),
+            ..Filters::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{q:?}: {e}"))
+}
+
+#[test]
+fn nul_and_fts_syntax_are_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    assert_eq!(n(&db, "user.name:\"\u{0}root\""), 1);
+    assert_eq!(n(&db, "user.name:root"), 0);
+    assert_eq!(n(&db, "\"\u{0}\""), 1);
+    assert_eq!(n(&db, "\u{0}"), 1);
+    assert_eq!(n(&db, "\"null byte\""), 1);
+    assert_eq!(n(&db, "NEAR"), 1);
+    assert_eq!(n(&db, "\"NEAR(a b)\""), 1);
+    assert_eq!(n(&db, "\"\\\"q\\\"\""), 1);
+    assert_eq!(n(&db, "root"), 2);
+    assert_eq!(n(&db, "message:\"* \\\"q\\\"\""), 1);
+    assert_eq!(n(&db, "message:\"\\\"zzz\\\"\""), 0);
+}
+
+#[test]
+fn readers_see_a_consistent_store_while_a_writer_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    let big = dir.path().join("big.ndjson");
+    let mut s = String::new();
+    for i in 10..20_010u32 {
+        s.push_str(&format!(
+            "{{\"@timestamp\":\"2023-09-18T07:00:00Z\",\"aurora\":{{\"id\":\"{i:032x}\",\"source\":\"b\"}},\"message\":\"event {i}\"}}\n"
+        ));
+    }
+    std::fs::write(&big, s).unwrap();
+    let db2 = db.clone();
+    let writer = std::thread::spawn(move || {
+        let opts = IndexOptions {
+            batch: 1000,
+            ..IndexOptions::default()
+        };
+        index(
+            &db2,
+            &[big.to_str().unwrap().to_string()],
+            &opts,
+            |_| {},
+            |_| {},
+        )
+        .unwrap()
+    });
+    let mut last = 0;
+    while !writer.is_finished() {
+        let c = n(&db, "");
+        // Committed transactions only ever add.
+        assert!(c >= last && c <= 20_002, "{c} after {last}");
+        last = c;
+    }
+    assert_eq!(writer.join().unwrap().inserted, 20_000);
+    assert_eq!(n(&db, ""), 20_002);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    {
+        let conn = rusqlite_open(&db);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let e = open(&db, Mode::Read).unwrap_err().to_string();
+    assert!(e.contains("newer"), "{e}");
+    let e = open(&db, Mode::Write).unwrap_err().to_string();
+    assert!(e.contains("newer"), "{e}");
+}
+
+fn rusqlite_open(p: &Path) -> aurora_store::Connection {
+    aurora_store::Connection::open(p).unwrap()
+}
