@@ -32,7 +32,14 @@ fn kill_9_mid_index_then_rerun_stores_each_event_once() {
     write_lines(&file, &lines);
     // Feed stdin from a thread so the indexer is busy (mid-transaction) when it is killed.
     let mut child = cmd()
-        .args(["index", "--db", db.to_str().unwrap(), "--batch", "2000", "-"])
+        .args([
+            "index",
+            "--db",
+            db.to_str().unwrap(),
+            "--batch",
+            "2000",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -60,9 +67,22 @@ fn kill_9_mid_index_then_rerun_stores_each_event_once() {
     // The rerun completes what was missing and duplicates nothing.
     let o = index(&db, &[&file]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("{} already stored", partial)), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{} already stored", partial)),
+        "{}",
+        stderr(&o)
+    );
     assert_exactly_once(&db, 1, 60_000);
-    let o = run(&["top", "--db", db.to_str().unwrap(), "aurora.id", "-n", "1", "--format", "ndjson"]);
+    let o = run(&[
+        "top",
+        "--db",
+        db.to_str().unwrap(),
+        "aurora.id",
+        "-n",
+        "1",
+        "--format",
+        "ndjson",
+    ]);
     let top: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(top["count"], 1, "no id is stored twice");
 }
@@ -78,7 +98,14 @@ fn two_indexers_and_a_reader_at_once() {
     write_lines(&b, &generate(20_001, 30_000));
     let spawn = |f: &std::path::Path| {
         cmd()
-            .args(["index", "--db", db.to_str().unwrap(), "--batch", "3000", f.to_str().unwrap()])
+            .args([
+                "index",
+                "--db",
+                db.to_str().unwrap(),
+                "--batch",
+                "3000",
+                f.to_str().unwrap(),
+            ])
             .stderr(Stdio::piped())
             .spawn()
             .unwrap()
@@ -91,7 +118,13 @@ fn two_indexers_and_a_reader_at_once() {
         let done_a = ia.try_wait().unwrap().is_some();
         let done_b = ib.try_wait().unwrap().is_some();
         if db.exists() {
-            let o = run(&["query", "--db", db.to_str().unwrap(), "--count", "source.ip:10.0.0.0/8 OR password"]);
+            let o = run(&[
+                "query",
+                "--db",
+                db.to_str().unwrap(),
+                "--count",
+                "source.ip:10.0.0.0/8 OR password",
+            ]);
             // A store still being created may not have its schema yet; once it does,
             // every read must succeed.
             if o.status.code() == Some(0) {
@@ -113,6 +146,9 @@ fn two_indexers_and_a_reader_at_once() {
     }
     assert!(reads > 0);
     assert_exactly_once(&db, 1, 50_000);
-    let check = std::process::Command::new(bin()).args(["query", "--db", db.to_str().unwrap(), "--count"]).output().unwrap();
+    let check = std::process::Command::new(bin())
+        .args(["query", "--db", db.to_str().unwrap(), "--count"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&check).trim(), "50000");
 }

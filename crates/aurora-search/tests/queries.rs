@@ -111,9 +111,12 @@ fn tokens(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every string value of the event that free text searches (all but the id and time).
+/// Every string value that free text searches: all but the id, timestamps, and a JSON
+/// `event.original` (its values are fields of the event already).
 fn texts(v: &Value, path: &str, out: &mut Vec<String>) {
     match v {
+        Value::String(s) if path == "event.original" && s.trim_start().starts_with('{') => {}
+        Value::String(s) if jiff::Timestamp::from_str(s).is_ok() => {}
         Value::String(s) if path != "@timestamp" && path != "aurora.id" => out.push(s.clone()),
         Value::Array(a) => a.iter().for_each(|x| texts(x, path, out)),
         Value::Object(o) => {

@@ -1,6 +1,9 @@
 //! Turning one NDJSON line into what the store writes: the hot columns, the FTS5 text,
 //! the technique ids, or — for `aurora.heartbeat` metrics — a source status update.
 //! This runs on the parser thread, off the SQLite writer's critical path.
+//!
+//! Free text covers `message`, the rule's name/category/description, every other string
+//! value of the event except timestamps, and `event.original` when it is not JSON.
 
 use serde_json::{Map, Value};
 
@@ -28,6 +31,8 @@ pub struct Row {
     pub rule_name: Option<String>,
     pub techniques: Vec<String>,
     pub doc: String,
+    /// `doc` compressed for storage, when the parser thread could do it (`codec.rs`).
+    pub blob: Option<Vec<u8>>,
     /// FTS5 columns: message, rule (name, category, description), event.original, and
     /// every other string value.
     pub fts: [String; 4],
@@ -128,7 +133,12 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
         .filter_map(|f| text(&v, f))
         .collect::<Vec<_>>()
         .join("\n");
-    fts[2] = text(&v, "event.original").unwrap_or_default();
+    // A JSON original (EVE, Wazuh, Zeek JSON) is already in the document as fields, whose
+    // values the `text` column indexes; indexing its keys and numbers again would double
+    // the index for nothing. Text originals (syslog lines, Zeek TSV rows) are indexed.
+    fts[2] = text(&v, "event.original")
+        .filter(|o| !o.trim_start().starts_with('{'))
+        .unwrap_or_default();
     collect_text(obj, "", &mut fts[3]);
     Ok(Parsed::Event(Box::new(Row {
         aid,
@@ -149,6 +159,7 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
         rule_name: text(&v, "rule.name"),
         techniques: strings(&v, "threat.technique.id"),
         doc: line.to_string(),
+        blob: None,
         fts,
     })))
 }
@@ -190,6 +201,9 @@ fn collect_text(obj: &Map<String, Value>, prefix: &str, out: &mut String) {
 
 fn collect_value(v: &Value, name: &str, out: &mut String) {
     match v {
+        // Times are searched as @timestamp ranges; as text they are only index bloat.
+        Value::String(s)
+            if s.len() >= 20 && s.as_bytes()[4] == b'-' && time::parse_ts(s).is_some() => {}
         Value::String(s) => {
             if !out.is_empty() {
                 out.push('\n');

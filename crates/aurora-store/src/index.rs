@@ -10,6 +10,9 @@ use std::time::Duration;
 use crossbeam_channel::{RecvTimeoutError, bounded};
 use rusqlite::{Connection, params};
 
+use std::sync::{Arc, OnceLock};
+
+use crate::codec::{self, Encoder};
 use crate::doc::{Heartbeat, Parsed, Row, parse_line};
 use crate::error::{Result, StoreError};
 use aurora_core::input::{self, Input};
@@ -83,14 +86,20 @@ pub fn index(
         })?);
     }
     let mut conn = schema::open(db, Mode::Write)?;
+    let dict: Arc<OnceLock<Vec<u8>>> = Arc::new(OnceLock::new());
+    if let Some(d) = schema::load_dict(&conn)? {
+        let _ = dict.set(d);
+    }
     let (tx, rx) = bounded::<std::io::Result<Chunk>>(64);
     let max_line = opts.max_line;
+    let parser_dict = dict.clone();
     let parser = std::thread::Builder::new()
         .name("aurora-parse".into())
         .spawn(move || {
+            let mut enc: Option<Encoder> = None;
             for r in readers {
                 let name = r.name.clone();
-                if let Err(e) = read_input(r, max_line, &tx) {
+                if let Err(e) = read_input(r, max_line, &tx, &parser_dict, &mut enc) {
                     let _ = tx.send(Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))));
                     return;
                 }
@@ -102,7 +111,7 @@ pub fn index(
         })?;
 
     let mut stats = IndexStats::default();
-    let mut w = Writer::new(opts.now);
+    let mut w = Writer::new(opts.now, dict)?;
     let mut result = Ok(());
     loop {
         let msg = if w.pending == 0 {
@@ -117,7 +126,7 @@ pub fn index(
                     break;
                 }
                 if w.pending >= opts.batch {
-                    if let Err(e) = w.commit(&mut conn) {
+                    if let Err(e) = w.commit(&mut conn, false) {
                         result = Err(e);
                         break;
                     }
@@ -132,7 +141,7 @@ pub fn index(
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {
-                if let Err(e) = w.commit(&mut conn) {
+                if let Err(e) = w.commit(&mut conn, false) {
                     result = Err(e);
                     break;
                 }
@@ -141,7 +150,7 @@ pub fn index(
         }
     }
     // What was read before an error is still committed: it was parsed and is valid.
-    let committed = w.commit(&mut conn);
+    let committed = w.commit(&mut conn, true);
     drop(rx);
     let _ = parser.join();
     result?;
@@ -155,6 +164,8 @@ fn read_input(
     input: Input,
     max_line: usize,
     tx: &crossbeam_channel::Sender<std::io::Result<Chunk>>,
+    dict: &OnceLock<Vec<u8>>,
+    enc: &mut Option<Encoder>,
 ) -> std::io::Result<()> {
     let name = input.name;
     let mut reader = ChunkReader::new(input.reader, max_line, 256 * 1024).live(input.live);
@@ -200,9 +211,22 @@ fn read_input(
                             record: line[..line.len().min(ndjson::REJECT_HEAD)].to_vec(),
                         })
                     };
+                    if enc.is_none() {
+                        if let Some(d) = dict.get() {
+                            *enc = Some(Encoder::new(Some(d))?);
+                        }
+                    }
                     chunk.push(match std::str::from_utf8(line) {
                         Err(e) => reject(format!("invalid UTF-8 at byte {}", e.valid_up_to())),
                         Ok(s) => match parse_line(s) {
+                            Ok(Parsed::Event(mut row)) => {
+                                // Compress here, off the writer's thread, once the store
+                                // has its dictionary.
+                                if let Some(e) = enc.as_mut() {
+                                    row.blob = Some(e.encode(&row.doc)?);
+                                }
+                                Item::Parsed(Parsed::Event(row))
+                            }
                             Ok(p) => Item::Parsed(p),
                             Err(reason) => reject(reason),
                         },
@@ -223,7 +247,19 @@ struct Writer {
     now: Option<i64>,
     /// Events stored per (source, arrival second) in the open transaction.
     arrivals: HashMap<(String, i64), i64>,
+    /// Shared with the parser thread, which compresses once this is set.
+    dict: Arc<OnceLock<Vec<u8>>>,
+    /// For rows the parser sent uncompressed (the store had no dictionary yet).
+    enc: Encoder,
+    /// Documents to train the dictionary from, while the store has none.
+    samples: Vec<Vec<u8>>,
+    sample_bytes: usize,
+    training_failed: bool,
 }
+
+/// Enough samples for a good dictionary; training takes a fraction of a second.
+const TRAIN_DOCS: usize = 2000;
+const TRAIN_BYTES: usize = 4 << 20;
 
 const INSERT_EVENT: &str = "INSERT INTO events (aid, ts, source, severity, kind, module, dataset, outcome, src_ip, src_port, dst_ip, dst_port, user_name, host_name, rule_id, rule_name, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(aid) DO NOTHING";
 const INSERT_FTS: &str =
@@ -232,13 +268,67 @@ const INSERT_TECHNIQUE: &str =
     "INSERT OR IGNORE INTO techniques (technique, event_id) VALUES (?,?)";
 
 impl Writer {
-    fn new(now: Option<i64>) -> Self {
-        Writer {
+    fn new(now: Option<i64>, dict: Arc<OnceLock<Vec<u8>>>) -> Result<Self> {
+        let enc = Encoder::new(dict.get().map(Vec::as_slice))
+            .map_err(|e| StoreError::Invalid(format!("zstd: {e}")))?;
+        Ok(Writer {
             pending: 0,
             in_tx: false,
             now,
             arrivals: HashMap::new(),
+            dict,
+            enc,
+            samples: Vec::new(),
+            sample_bytes: 0,
+            training_failed: false,
+        })
+    }
+
+    /// Compresses a row the parser could not, keeping it as a training sample while the
+    /// store has no dictionary.
+    fn blob_of(&mut self, row: &mut Row) -> Result<Vec<u8>> {
+        if let Some(b) = row.blob.take() {
+            return Ok(b);
         }
+        if !self.enc.has_dict()
+            && !self.training_failed
+            && self.samples.len() < TRAIN_DOCS
+            && self.sample_bytes < TRAIN_BYTES
+        {
+            self.sample_bytes += row.doc.len();
+            self.samples.push(row.doc.as_bytes().to_vec());
+        }
+        self.enc
+            .encode(&row.doc)
+            .map_err(|e| StoreError::Invalid(format!("zstd: {e}")))
+    }
+
+    /// Trains and saves the store's dictionary once there are enough samples (or at the
+    /// end of a run with at least a few), inside the open transaction.
+    fn maybe_train(&mut self, conn: &Connection, finishing: bool) -> Result<()> {
+        if self.enc.has_dict() || self.training_failed {
+            return Ok(());
+        }
+        let enough = self.samples.len() >= TRAIN_DOCS || self.sample_bytes >= TRAIN_BYTES;
+        if !(enough || (finishing && self.samples.len() >= 200)) {
+            return Ok(());
+        }
+        let dict = match schema::load_dict(conn)? {
+            Some(d) => d,
+            None => match codec::train(&self.samples) {
+                Ok(d) => schema::save_dict(conn, &d)?,
+                // Too few or too uniform samples: plain zstd still works.
+                Err(_) => {
+                    self.training_failed = true;
+                    return Ok(());
+                }
+            },
+        };
+        self.enc =
+            Encoder::new(Some(&dict)).map_err(|e| StoreError::Invalid(format!("zstd: {e}")))?;
+        let _ = self.dict.set(dict);
+        self.samples = Vec::new();
+        Ok(())
     }
 
     fn write_chunk(
@@ -271,10 +361,11 @@ impl Writer {
                     write_heartbeat(conn, &hb)?;
                     self.pending += 1;
                 }
-                Item::Parsed(Parsed::Event(row)) => {
+                Item::Parsed(Parsed::Event(mut row)) => {
                     stats.lines += 1;
                     stats.bytes += row.doc.len() as u64 + 1;
-                    if insert_row(conn, &row)? {
+                    let blob = self.blob_of(&mut row)?;
+                    if insert_row(conn, &row, &blob)? {
                         stats.inserted += 1;
                         if let Some(s) = &row.source {
                             *self.arrivals.entry((s.clone(), second)).or_default() += 1;
@@ -289,10 +380,11 @@ impl Writer {
         Ok(())
     }
 
-    fn commit(&mut self, conn: &mut Connection) -> Result<()> {
+    fn commit(&mut self, conn: &mut Connection, finishing: bool) -> Result<()> {
         if !self.in_tx {
             return Ok(());
         }
+        self.maybe_train(conn, finishing)?;
         {
             let mut st = conn.prepare_cached(
                 "INSERT INTO arrivals (source, second, events) VALUES (?,?,?) ON CONFLICT(source, second) DO UPDATE SET events = events + excluded.events",
@@ -309,7 +401,7 @@ impl Writer {
 }
 
 /// Inserts one event; `false` if its `aurora.id` is already stored.
-fn insert_row(conn: &Connection, r: &Row) -> Result<bool> {
+fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<bool> {
     let mut st = conn.prepare_cached(INSERT_EVENT)?;
     let n = st.execute(params![
         &r.aid[..],
@@ -328,7 +420,7 @@ fn insert_row(conn: &Connection, r: &Row) -> Result<bool> {
         r.host_name,
         r.rule_id,
         r.rule_name,
-        r.doc,
+        blob,
     ])?;
     if n == 0 {
         return Ok(false);

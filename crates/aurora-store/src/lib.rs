@@ -7,6 +7,7 @@
 //! - [`search`]: filters, searches, counts and `top`;
 //! - [`sources`]: the per-source cards.
 
+pub mod codec;
 pub mod doc;
 pub mod error;
 pub mod fields;

@@ -5,18 +5,21 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags};
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Result, StoreError};
-use crate::{ip, time};
+use crate::{codec, ip, time};
 
 /// The schema version this code writes; stores with a lower version are migrated up.
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// Version 1. Hot ECS fields are columns (keyword columns compare case-insensitively, as
 /// analysts type `user.name:Root`); IPs are 16-byte keys (see `ip.rs`); times are
-/// microseconds. `doc` is the event exactly as it was indexed. The FTS table is
-/// contentless (the text lives in `doc` already) and its rowid is `events.id`.
+/// microseconds. `doc` is the event exactly as it was indexed, compressed (`codec.rs`).
+/// Indexes on fields many events lack are partial, so they cost nothing for those. The
+/// FTS table is contentless (the text lives in `doc` already); its rowid is `events.id`.
 const V1: &str = r#"
 CREATE TABLE events (
     id        INTEGER PRIMARY KEY,
@@ -36,16 +39,16 @@ CREATE TABLE events (
     host_name TEXT COLLATE NOCASE,
     rule_id   TEXT COLLATE NOCASE,
     rule_name TEXT COLLATE NOCASE,
-    doc       TEXT NOT NULL
+    doc       BLOB NOT NULL
 );
 CREATE UNIQUE INDEX events_aid ON events(aid);
 CREATE INDEX events_ts ON events(ts);
 CREATE INDEX events_source_ts ON events(source, ts);
-CREATE INDEX events_src_ip ON events(src_ip);
-CREATE INDEX events_dst_ip ON events(dst_ip);
-CREATE INDEX events_user ON events(user_name);
-CREATE INDEX events_host ON events(host_name);
-CREATE INDEX events_rule ON events(rule_id);
+CREATE INDEX events_src_ip ON events(src_ip) WHERE src_ip IS NOT NULL;
+CREATE INDEX events_dst_ip ON events(dst_ip) WHERE dst_ip IS NOT NULL;
+CREATE INDEX events_user ON events(user_name) WHERE user_name IS NOT NULL;
+CREATE INDEX events_host ON events(host_name) WHERE host_name IS NOT NULL;
+CREATE INDEX events_rule ON events(rule_id) WHERE rule_id IS NOT NULL;
 CREATE TABLE techniques (
     technique TEXT NOT NULL COLLATE NOCASE,
     event_id  INTEGER NOT NULL,
@@ -63,6 +66,10 @@ CREATE TABLE sources (
     message       TEXT,
     events_total  INTEGER,
     heartbeat_at  INTEGER
+);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB
 );
 CREATE TABLE arrivals (
     source  TEXT NOT NULL COLLATE NOCASE,
@@ -206,5 +213,38 @@ fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function("aurora_time_text", 1, flags, |ctx| {
         Ok(ctx.get_raw(0).as_i64().ok().map(time::format_ts))
     })?;
+    // `aurora_doc(blob)` → the event's JSON text; every SQL that reads `doc` goes through it.
+    let dict = load_dict(conn)?;
+    let decoder = Mutex::new(
+        codec::Decoder::new(dict.as_deref())
+            .map_err(|e| StoreError::Invalid(format!("store dictionary: {e}")))?,
+    );
+    conn.create_scalar_function("aurora_doc", 1, flags, move |ctx| {
+        let blob = ctx
+            .get_raw(0)
+            .as_blob()
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        let mut d = decoder.lock().unwrap_or_else(|p| p.into_inner());
+        d.decode(blob)
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+    })?;
     Ok(())
+}
+
+/// The store's compression dictionary, if it has one yet.
+pub fn load_dict(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = 'zstd_dict'", [], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Saves a dictionary unless another indexer saved one first; returns the one in force.
+pub fn save_dict(conn: &Connection, dict: &[u8]) -> Result<Vec<u8>> {
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('zstd_dict', ?)",
+        [dict],
+    )?;
+    Ok(load_dict(conn)?.expect("just inserted"))
 }

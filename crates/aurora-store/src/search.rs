@@ -128,7 +128,7 @@ fn order_expr(field: &str, params: &mut Vec<SqlValue>) -> String {
         }
         _ => {
             params.push(SqlValue::Text(fields::json_path(field)));
-            "json_extract(e.doc, ?)".to_string()
+            "json_extract(aurora_doc(e.doc), ?)".to_string()
         }
     }
 }
@@ -159,8 +159,9 @@ pub fn search(
         "e.id {}",
         if sort[0].descending { "DESC" } else { "ASC" }
     ));
+    // Order and cut on ids first, then decompress only the documents that are printed.
     let mut sql = format!(
-        "SELECT e.doc FROM events e WHERE {} ORDER BY {}",
+        "SELECT e.id FROM events e WHERE {} ORDER BY {}",
         cond.sql,
         order.join(", ")
     );
@@ -168,16 +169,16 @@ pub fn search(
         sql.push_str(" LIMIT ?");
         params.push(SqlValue::Integer(n.min(i64::MAX as u64) as i64));
     }
-    let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params_from_iter(params))?;
+    let ids: Vec<i64> = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(params), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut doc = conn.prepare("SELECT aurora_doc(doc) FROM events WHERE id = ?")?;
     let mut n = 0;
-    while let Some(row) = rows.next()? {
-        let doc = row
-            .get_ref(0)?
-            .as_str()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    for id in ids {
+        let text: String = doc.query_row([id], |r| r.get(0))?;
         n += 1;
-        match each(doc) {
+        match each(&text) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
@@ -247,7 +248,7 @@ pub fn top(
             p.extend(cond.params);
             (
                 format!(
-                    "SELECT j.value, count(DISTINCT e.id) AS n FROM events e, json_each(e.doc, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY j.value ORDER BY n {dir}, 1 LIMIT ?",
+                    "SELECT j.value, count(DISTINCT e.id) AS n FROM events e, json_each(aurora_doc(e.doc), ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY j.value ORDER BY n {dir}, 1 LIMIT ?",
                     cond.sql
                 ),
                 p,

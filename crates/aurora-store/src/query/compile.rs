@@ -156,7 +156,7 @@ impl Compiler<'_> {
                 self.push(&format!("e.{column} IS NOT NULL"));
             }
             _ => {
-                self.push("json_type(e.doc, ");
+                self.push("json_type(aurora_doc(e.doc), ");
                 self.text(&fields::json_path(field));
                 self.push(") NOT IN ('null')");
             }
@@ -175,7 +175,7 @@ impl Compiler<'_> {
 
     /// Scans the stored JSON for what FTS5 cannot answer (inner wildcards, punctuation).
     fn scan_doc(&mut self, pattern: String) {
-        self.push("e.doc LIKE ");
+        self.push("aurora_doc(e.doc) LIKE ");
         self.text(&format!("%{pattern}%"));
         self.push(" ESCAPE '\\'");
     }
@@ -208,7 +208,7 @@ impl Compiler<'_> {
         match fields::resolve(name) {
             Field::Hot { column, kind } => self.hot(name, column, kind, value, pos),
             Field::Json { path, kind } => {
-                self.push("EXISTS (SELECT 1 FROM json_each(e.doc, ");
+                self.push("EXISTS (SELECT 1 FROM json_each(aurora_doc(e.doc), ");
                 self.text(&path);
                 self.push(") j WHERE ");
                 self.compare(name, "j.value", kind, value, pos, true)?;
@@ -246,7 +246,7 @@ impl Compiler<'_> {
                         Value::Word(s) | Value::Phrase(s) => format!("%{}%", like_literal(s)),
                         Value::Range { .. } => unreachable!(),
                     };
-                    self.push("json_extract(e.doc, ");
+                    self.push("json_extract(aurora_doc(e.doc), ");
                     self.text(&fields::json_path(name));
                     self.push(") LIKE ");
                     self.text(&pattern);
