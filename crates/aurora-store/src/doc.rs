@@ -33,6 +33,8 @@ pub struct Row {
     pub doc: String,
     /// `doc` compressed for storage, when the parser thread could do it (`codec.rs`).
     pub blob: Option<Vec<u8>>,
+    /// Length of `doc` when the parser already compressed (and dropped) it.
+    pub doc_len: usize,
     /// FTS5 columns: message, rule (name, category, description), event.original, and
     /// every other string value.
     pub fts: [String; 4],
@@ -139,7 +141,7 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
     fts[2] = text(&v, "event.original")
         .filter(|o| !o.trim_start().starts_with('{'))
         .unwrap_or_default();
-    collect_text(obj, "", &mut fts[3]);
+    collect_text(obj, Some(""), &mut fts[3]);
     Ok(Parsed::Event(Box::new(Row {
         aid,
         ts,
@@ -160,6 +162,7 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
         techniques: strings(&v, "threat.technique.id"),
         doc: line.to_string(),
         blob: None,
+        doc_len: line.len(),
         fts,
     })))
 }
@@ -174,32 +177,37 @@ fn id_key(id: &str) -> [u8; 16] {
     xxhash_rust::xxh3::xxh3_128(id.as_bytes()).to_be_bytes()
 }
 
-/// Fields already in their own FTS5 columns, or of no use to free text.
-const NOT_TEXT: &[&str] = &[
-    "message",
-    "rule.name",
-    "rule.category",
-    "rule.description",
-    "event.original",
-    "@timestamp",
-    "aurora.id",
+/// Fields already in their own FTS5 columns, or of no use to free text, as
+/// (parent object, key); all are at most two levels deep.
+const NOT_TEXT: &[(&str, &str)] = &[
+    ("", "message"),
+    ("", "@timestamp"),
+    ("rule", "name"),
+    ("rule", "category"),
+    ("rule", "description"),
+    ("event", "original"),
+    ("aurora", "id"),
 ];
 
-fn collect_text(obj: &Map<String, Value>, prefix: &str, out: &mut String) {
+/// Appends every string value to `out`, newline-separated. `parent` is the top-level key
+/// above `obj` (or "" at the top, `None` deeper), which is all `NOT_TEXT` needs, so no
+/// path strings are built for the thousands of keys an index run walks.
+fn collect_text(obj: &Map<String, Value>, parent: Option<&str>, out: &mut String) {
     for (k, v) in obj {
-        let name = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        if NOT_TEXT.contains(&name.as_str()) {
-            continue;
+        if let Some(p) = parent {
+            if NOT_TEXT.iter().any(|(a, b)| *a == p && b == k) {
+                continue;
+            }
         }
-        collect_value(v, &name, out);
+        let below = match parent {
+            Some("") => Some(k.as_str()),
+            _ => None,
+        };
+        collect_value(v, below, out);
     }
 }
 
-fn collect_value(v: &Value, name: &str, out: &mut String) {
+fn collect_value(v: &Value, parent: Option<&str>, out: &mut String) {
     match v {
         // Times are searched as @timestamp ranges; as text they are only index bloat.
         Value::String(s)
@@ -210,8 +218,8 @@ fn collect_value(v: &Value, name: &str, out: &mut String) {
             }
             out.push_str(s);
         }
-        Value::Array(a) => a.iter().for_each(|x| collect_value(x, name, out)),
-        Value::Object(o) => collect_text(o, name, out),
+        Value::Array(a) => a.iter().for_each(|x| collect_value(x, parent, out)),
+        Value::Object(o) => collect_text(o, parent, out),
         _ => {}
     }
 }

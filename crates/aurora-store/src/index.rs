@@ -224,6 +224,10 @@ fn read_input(
                                 // has its dictionary.
                                 if let Some(e) = enc.as_mut() {
                                     row.blob = Some(e.encode(&row.doc)?);
+                                    // Only its length is needed from here on; freeing it on
+                                    // this thread spares the writer.
+                                    row.doc_len = row.doc.len();
+                                    row.doc = String::new();
                                 }
                                 Item::Parsed(Parsed::Event(row))
                             }
@@ -363,7 +367,7 @@ impl Writer {
                 }
                 Item::Parsed(Parsed::Event(mut row)) => {
                     stats.lines += 1;
-                    stats.bytes += row.doc.len() as u64 + 1;
+                    stats.bytes += row.doc_len.max(row.doc.len()) as u64 + 1;
                     let blob = self.blob_of(&mut row)?;
                     if insert_row(conn, &row, &blob)? {
                         stats.inserted += 1;
@@ -377,7 +381,8 @@ impl Writer {
                 }
             }
         }
-        Ok(())
+        // Train as soon as there are enough samples, so the parser compresses the rest.
+        self.maybe_train(conn, false)
     }
 
     fn commit(&mut self, conn: &mut Connection, finishing: bool) -> Result<()> {
