@@ -685,3 +685,224 @@ fn agrees_with_elastic_on_shared_fields() {
         misses.join("\n")
     );
 }
+
+/// What must become of a line of a `testdata/bad/suricata-*.json` fixture.
+enum Want {
+    /// Rejected, the reason containing this text.
+    Reject(&'static str),
+    /// Kept, with a warning containing this text (or none at all), and
+    /// these fields.
+    Event(
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+    ),
+}
+
+/// Every value in the event, recursively, must not be `null`.
+fn has_null(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.iter().any(has_null),
+        Value::Object(m) => m.values().any(has_null),
+        _ => false,
+    }
+}
+
+#[test]
+fn bad_input_is_rejected_with_a_reason_or_kept_with_a_warning() {
+    use Want::*;
+    // Field checks compare the JSON text of the value; "-" means absent.
+    let table: &[(&str, &[Want])] = &[
+        (
+            "suricata-src-port-word.json",
+            &[Reject(
+                r#"src_port is the string "eighty", expected a port number"#,
+            )],
+        ),
+        (
+            "suricata-port-out-of-range.json",
+            &[
+                Reject("dest_port is the number 70000, expected a port number (0-65535)"),
+                Reject("dest_port is the number -1, expected a port number"),
+            ],
+        ),
+        (
+            "suricata-event-type-number.json",
+            &[Reject("event_type is the number 42, expected a string")],
+        ),
+        (
+            "suricata-src-ip-number.json",
+            &[Reject("src_ip is the number 3232257621, expected a string")],
+        ),
+        (
+            "suricata-alert-not-object.json",
+            &[Reject(
+                r#"alert is the string "ET POLICY Observed IP Lookup Domain", expected an object"#,
+            )],
+        ),
+        ("suricata-truncated.json", &[Reject("invalid JSON")]),
+        (
+            "suricata-timestamp-number.json",
+            &[Event(
+                Some("timestamp is the number 12345, not an ISO 8601 time"),
+                &[
+                    ("suricata.eve.timestamp", "12345"),
+                    ("event.created", r#""2023-11-14T22:13:20.000000Z""#),
+                ],
+            )],
+        ),
+        (
+            "suricata-timestamp-garbage.json",
+            &[Event(
+                Some("not an ISO 8601 time"),
+                &[(
+                    "suricata.eve.timestamp",
+                    r#""2018-02-30T25:61:00.000000-0400""#,
+                )],
+            )],
+        ),
+        (
+            "suricata-src-ip-not-ip.json",
+            &[Event(
+                Some(r#"src_ip "not-an-ip" is not an IP address"#),
+                &[
+                    ("source.address", r#""not-an-ip""#),
+                    ("source.ip", "-"),
+                    ("network.community_id", "-"),
+                    ("related.ip", r#"["192.168.86.28"]"#),
+                ],
+            )],
+        ),
+        (
+            "suricata-metadata-not-arrays.json",
+            &[
+                // A lone string is read as a list of one: no harm done.
+                Event(
+                    None,
+                    &[
+                        ("threat.tactic.name", r#"["Initial Access"]"#),
+                        ("threat.technique.id", r#"["T1190"]"#),
+                        ("event.severity", "5"),
+                    ],
+                ),
+                Event(
+                    Some("alert.metadata is the string"),
+                    &[
+                        ("suricata.eve.alert.metadata", r#""mitre_tactic_id TA0001""#),
+                        ("threat.framework", "-"),
+                        ("rule.id", r#""2024833""#),
+                    ],
+                ),
+                Event(
+                    Some("alert.metadata.cve is not an array of strings"),
+                    &[
+                        ("suricata.eve.alert.cve", "2021"),
+                        ("threat.tactic.id", r#"["TA0001"]"#),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "suricata-nulls.json",
+            &[
+                Event(
+                    None,
+                    &[
+                        ("source.ip", "-"),
+                        ("destination.ip", r#""192.168.86.28""#),
+                        ("http.request.method", r#""GET""#),
+                        ("network.vlan.id", "-"),
+                        ("suricata.eve.metadata.flowbits", r#"["a"]"#),
+                        ("suricata.eve.flow_id", "-"),
+                    ],
+                ),
+                Event(
+                    Some("no event_type"),
+                    &[
+                        // No event type and no app_proto: nothing says DNS,
+                        // so the object stays as Suricata wrote it, minus nulls.
+                        ("dns.resolved_ip", "-"),
+                        (
+                            "suricata.eve.dns.answers",
+                            r#"[{"rrtype":"A"},{"rdata":"10.9.9.9","rrname":"x.example","rrtype":"A"}]"#,
+                        ),
+                        ("event.kind", r#""event""#),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "suricata-wrong-nested-types.json",
+            &[Event(
+                None,
+                &[
+                    ("network.transport", r#""tcp""#),
+                    ("source.port", "12509"),
+                    ("destination.port", "443"),
+                    ("tls.client.ja3", "-"),
+                    ("tls.client.server_name", "-"),
+                    ("suricata.eve.flow_id", r#""289459143040794""#),
+                    ("suricata.eve.http", r#""GET /""#),
+                    ("suricata.eve.dns", "5"),
+                    ("suricata.eve.tls.sni", "42"),
+                ],
+            )],
+        ),
+        (
+            "suricata-deep-nesting.json",
+            &[Event(None, &[("url.path", r#""/dd.xml""#)])],
+        ),
+    ];
+    let mut n = normalizer();
+    let mut failures = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (file, wants) in table {
+        seen.insert(file.to_string());
+        let text = std::fs::read_to_string(format!("{TESTDATA}/bad/{file}")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), wants.len(), "{file}: lines vs expectations");
+        for (i, (line, want)) in lines.iter().zip(wants.iter()).enumerate() {
+            let at = format!("{file}:{}", i + 1);
+            match (norm(&mut n, line), want) {
+                (Err(e), Reject(reason)) => {
+                    if !e.contains(reason) {
+                        failures.push(format!("{at}: reason {e:?} lacks {reason:?}"));
+                    }
+                }
+                (Ok(ev), Event(warning, checks)) => {
+                    if has_null(&ev) {
+                        failures.push(format!("{at}: a null reached the output: {ev}"));
+                    }
+                    let warnings = get(&ev, "aurora.warnings").cloned().unwrap_or(json!([]));
+                    match warning {
+                        Some(w) if !warnings.to_string().contains(&w.replace('"', "\\\"")) => {
+                            failures.push(format!("{at}: warnings {warnings} lack {w:?}"))
+                        }
+                        None if warnings != json!([]) => {
+                            failures.push(format!("{at}: unexpected warnings {warnings}"))
+                        }
+                        _ => {}
+                    }
+                    for (path, want) in *checks {
+                        let got = get(&ev, path).map_or("-".to_string(), Value::to_string);
+                        if got != *want {
+                            failures.push(format!("{at}: {path} = {got}, want {want}"));
+                        }
+                    }
+                }
+                (Ok(ev), Reject(r)) => {
+                    failures.push(format!("{at}: kept, want reject {r:?}: {ev}"))
+                }
+                (Err(e), Event(..)) => failures.push(format!("{at}: rejected: {e}")),
+            }
+        }
+    }
+    // Every Suricata bad fixture is covered by the table.
+    for entry in std::fs::read_dir(format!("{TESTDATA}/bad")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.starts_with("suricata-") && !seen.contains(&name) {
+            failures.push(format!("{name}: not in the table"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

@@ -106,7 +106,7 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
             }
             None => {
                 ev.warn(format!(
-                    "timestamp {} is not an ISO 8601 time; kept as suricata.eve.timestamp",
+                    "timestamp is {}, not an ISO 8601 time; kept as suricata.eve.timestamp",
                     describe(v)
                 ));
                 false

@@ -67,10 +67,29 @@ pub fn write_underscored(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Containers nested deeper than this below the value being copied are
+/// written as a string holding their JSON text. Real EVE stays under ten
+/// levels; a crafted record of a thousand would otherwise make an event that
+/// Elasticsearch (mapping depth limit 20) and most JSON readers refuse.
+pub const MAX_DEPTH: usize = 16;
+
 /// Copies a tape value as JSON, leaving out `null` object members and array
 /// elements: a `null` in EVE means "absent" and must not reach the output.
-/// Recursion is bounded by the parser's depth limit.
 pub fn write_clean(out: &mut Vec<u8>, v: Value<'_, '_>) {
+    write_at(out, v, Some(0));
+}
+
+/// `depth` is None inside a container being turned into text (no limit).
+fn write_at(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
+    if depth.is_some_and(|d| d >= MAX_DEPTH) && (v.is_object() || v.is_array()) {
+        // Only crafted input gets here, so the allocation does not matter.
+        // The copy recurses as deep as the parser allowed (1024 levels).
+        let mut text = Vec::new();
+        write_at(&mut text, v, None);
+        json::write_str(out, &String::from_utf8_lossy(&text));
+        return;
+    }
+    let depth = depth.map(|d| d + 1);
     if let Some(s) = v.into_string() {
         json::write_str(out, s);
     } else if let Some(o) = v.as_object() {
@@ -86,7 +105,7 @@ pub fn write_clean(out: &mut Vec<u8>, v: Value<'_, '_>) {
             first = false;
             json::write_str(out, k);
             out.push(b':');
-            write_clean(out, x);
+            write_at(out, x, depth);
         }
         out.push(b'}');
     } else if let Some(a) = v.as_array() {
@@ -100,7 +119,7 @@ pub fn write_clean(out: &mut Vec<u8>, v: Value<'_, '_>) {
                 out.push(b',');
             }
             first = false;
-            write_clean(out, x);
+            write_at(out, x, depth);
         }
         out.push(b']');
     } else if let Some(b) = v.as_bool() {
