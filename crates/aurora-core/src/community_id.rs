@@ -129,7 +129,7 @@ fn digest(src: IpAddr, dst: IpAddr, proto: u8, sport: u16, dport: u16) -> Option
         (sport, dport, false)
     };
     let (mut s, mut d) = (&sb[..sl], &db[..dl]);
-    if !one_way && !(s < d || (s == d && sp < dp)) {
+    if !(one_way || s < d || (s == d && sp < dp)) {
         std::mem::swap(&mut s, &mut d);
         std::mem::swap(&mut sp, &mut dp);
     }

@@ -215,10 +215,10 @@ pub(super) fn alert<'i>(ev: &mut Event, a: Value<'_, 'i>) -> AlertInfo<'i> {
                     tech_ids.push(s)
                 }
             }),
-            "signature_severity" => {
-                if each_str(v).any(|s| s.trim().eq_ignore_ascii_case("critical")) {
-                    info.severity = 5;
-                }
+            "signature_severity"
+                if each_str(v).any(|s| s.trim().eq_ignore_ascii_case("critical")) =>
+            {
+                info.severity = 5;
             }
             "filename" => {
                 if let Some(s) = each_str(v).next() {
@@ -591,10 +591,8 @@ pub(super) fn tls<'i>(ev: &mut Event, t: Value<'_, 'i>, rel: &mut Related<'i>) {
                     rel.hashes.push((h, false));
                 }
             }
-            "chain" => {
-                if v.is_array() {
-                    ev.dyn_with("tls.server.certificate_chain", |b| out::write_clean(b, v));
-                }
+            "chain" if v.is_array() => {
+                ev.dyn_with("tls.server.certificate_chain", |b| out::write_clean(b, v));
             }
             _ => {}
         }

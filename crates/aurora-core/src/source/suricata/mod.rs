@@ -267,8 +267,8 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         _ => {}
     }
     match flow_state {
-        Some(s) if s == "new" => add("start"),
-        Some(s) if s == "closed" => add("end"),
+        Some("new") => add("start"),
+        Some("closed") => add("end"),
         _ => {}
     }
     ev.strs(F::EventType, types[..n].iter().copied());
