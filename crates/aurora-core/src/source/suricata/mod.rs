@@ -289,6 +289,14 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
     Ok(())
 }
 
+/// Maps an EVE `alert` object alone: rule.*, message, event.action,
+/// threat.* from its metadata; returns DESIGN.md's severity for it. For
+/// parsers that meet Suricata alerts inside other records (Wazuh's
+/// `data.alert`), so that both paths name the same fields alike.
+pub fn map_alert(ev: &mut Event, alert: Value<'_, '_>) -> u8 {
+    apps::alert(ev, alert).severity
+}
+
 /// The fields of the root object the mapping reads, borrowed from the tape.
 #[derive(Default)]
 struct Rec<'t, 'i> {
