@@ -280,39 +280,49 @@ impl Event {
             if i + 1 < n && same_key(fields[self.order[i + 1] as usize].key, field.key, arena) {
                 continue;
             }
-            let segs: &[&str] = match field.key {
-                Key::Static(f) => &cat.segments[f as usize],
+            let (segs, stat): (&[&str], Option<usize>) = match field.key {
+                Key::Static(f) => (&cat.segments[f as usize], Some(f as usize)),
                 Key::Dyn { .. } => {
                     dyn_segs.clear();
                     dyn_segs.extend(path_of(field.key).split('.'));
-                    &dyn_segs
+                    (&dyn_segs, None)
                 }
             };
             let (parents, leaf) = segs.split_at(segs.len() - 1);
             let common = open
                 .iter()
                 .zip(parents.iter())
-                .take_while(|(a, b)| a == b)
+                .take_while(|(a, b)| seg_eq(a, b))
                 .count();
             while open.len() > common {
                 open.pop();
                 out.push(b'}');
                 first = false;
             }
-            for p in &parents[common..] {
+            for (d, p) in parents.iter().enumerate().skip(common) {
                 if !first {
                     out.push(b',');
                 }
-                json::write_str(out, p);
-                out.extend_from_slice(b":{");
+                match stat {
+                    Some(f) => out.extend_from_slice(&cat.open_json[f][d]),
+                    None => {
+                        json::write_str(out, p);
+                        out.extend_from_slice(b":{");
+                    }
+                }
                 open.push(p);
                 first = true;
             }
             if !first {
                 out.push(b',');
             }
-            json::write_str(out, leaf[0]);
-            out.push(b':');
+            match stat {
+                Some(f) => out.extend_from_slice(&cat.leaf_json[f]),
+                None => {
+                    json::write_str(out, leaf[0]);
+                    out.push(b':');
+                }
+            }
             out.extend_from_slice(&arena[field.start as usize..field.end as usize]);
             first = false;
         }
@@ -333,6 +343,12 @@ impl Event {
     pub fn paths(&self) -> Vec<&str> {
         self.fields.iter().map(|f| self.key_path(f.key)).collect()
     }
+}
+
+/// Segment equality, by pointer first: catalogue segments are interned.
+#[inline]
+fn seg_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a == b)
 }
 
 fn same_key(a: Key, b: Key, arena: &[u8]) -> bool {
