@@ -241,14 +241,32 @@ impl Event {
                 }
             }
         };
-        // Stable: of two writes to one field, the later stays later and wins.
-        self.order.sort_by(|&a, &b| {
-            let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
-            match (ka, kb) {
-                (Key::Static(x), Key::Static(y)) => cat.rank[x as usize].cmp(&cat.rank[y as usize]),
-                _ => path_of(ka).cmp(path_of(kb)),
+        let all_static = fields.iter().all(|f| matches!(f.key, Key::Static(_)));
+        if all_static && fields.len() <= 0xffff {
+            // The common case, and a hot spot (a fifth of normalization time
+            // with the comparator sort): rank and index packed in one u32,
+            // so an unstable integer sort keeps equal ranks in write order.
+            for (o, f) in self.order.iter_mut().zip(fields.iter()) {
+                if let Key::Static(k) = f.key {
+                    *o |= (cat.rank[k as usize] as u32) << 16;
+                }
             }
-        });
+            self.order.sort_unstable();
+            for o in self.order.iter_mut() {
+                *o &= 0xffff;
+            }
+        } else {
+            // Stable: of two writes to one field, the later stays later and wins.
+            self.order.sort_by(|&a, &b| {
+                let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
+                match (ka, kb) {
+                    (Key::Static(x), Key::Static(y)) => {
+                        cat.rank[x as usize].cmp(&cat.rank[y as usize])
+                    }
+                    _ => path_of(ka).cmp(path_of(kb)),
+                }
+            });
+        }
 
         out.push(b'{');
         // Object keys currently open, outermost first.
@@ -262,39 +280,49 @@ impl Event {
             if i + 1 < n && same_key(fields[self.order[i + 1] as usize].key, field.key, arena) {
                 continue;
             }
-            let segs: &[&str] = match field.key {
-                Key::Static(f) => &cat.segments[f as usize],
+            let (segs, stat): (&[&str], Option<usize>) = match field.key {
+                Key::Static(f) => (&cat.segments[f as usize], Some(f as usize)),
                 Key::Dyn { .. } => {
                     dyn_segs.clear();
                     dyn_segs.extend(path_of(field.key).split('.'));
-                    &dyn_segs
+                    (&dyn_segs, None)
                 }
             };
             let (parents, leaf) = segs.split_at(segs.len() - 1);
             let common = open
                 .iter()
                 .zip(parents.iter())
-                .take_while(|(a, b)| a == b)
+                .take_while(|(a, b)| seg_eq(a, b))
                 .count();
             while open.len() > common {
                 open.pop();
                 out.push(b'}');
                 first = false;
             }
-            for p in &parents[common..] {
+            for (d, p) in parents.iter().enumerate().skip(common) {
                 if !first {
                     out.push(b',');
                 }
-                json::write_str(out, p);
-                out.extend_from_slice(b":{");
+                match stat {
+                    Some(f) => out.extend_from_slice(&cat.open_json[f][d]),
+                    None => {
+                        json::write_str(out, p);
+                        out.extend_from_slice(b":{");
+                    }
+                }
                 open.push(p);
                 first = true;
             }
             if !first {
                 out.push(b',');
             }
-            json::write_str(out, leaf[0]);
-            out.push(b':');
+            match stat {
+                Some(f) => out.extend_from_slice(&cat.leaf_json[f]),
+                None => {
+                    json::write_str(out, leaf[0]);
+                    out.push(b':');
+                }
+            }
             out.extend_from_slice(&arena[field.start as usize..field.end as usize]);
             first = false;
         }
@@ -315,6 +343,12 @@ impl Event {
     pub fn paths(&self) -> Vec<&str> {
         self.fields.iter().map(|f| self.key_path(f.key)).collect()
     }
+}
+
+/// Segment equality, by pointer first: catalogue segments are interned.
+#[inline]
+fn seg_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a == b)
 }
 
 fn same_key(a: Key, b: Key, arena: &[u8]) -> bool {
@@ -369,6 +403,19 @@ mod tests {
         assert_eq!(s.matches("\"kind\"").count(), 1, "{s}");
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["event"]["kind"], "signal");
+    }
+
+    #[test]
+    fn last_write_wins_on_the_all_static_path_too() {
+        let mut e = Event::new();
+        e.str(F::EventKind, "event");
+        e.u64(F::SourcePort, 1);
+        e.str(F::EventKind, "alert");
+        e.str(F::Timestamp, "t");
+        assert_eq!(
+            e.to_json_string(),
+            r#"{"@timestamp":"t","event":{"kind":"alert"},"source":{"port":1}}"#
+        );
     }
 
     #[test]

@@ -225,7 +225,13 @@ ecs_fields! {
 /// that fields sharing a prefix sit together and can nest) and path segments.
 pub(crate) struct Catalogue {
     pub rank: Vec<u16>,
+    /// Path segments; equal segment texts share one `&str`, so the
+    /// serializer can usually tell them equal by pointer.
     pub segments: Vec<Vec<&'static str>>,
+    /// Per field, per parent depth: the JSON that opens it, `"seg":{`.
+    pub open_json: Vec<Vec<Vec<u8>>>,
+    /// Per field: the JSON key of its leaf, `"leaf":`.
+    pub leaf_json: Vec<Vec<u8>>,
 }
 
 pub(crate) fn catalogue() -> &'static Catalogue {
@@ -237,8 +243,37 @@ pub(crate) fn catalogue() -> &'static Catalogue {
         for (r, &i) in order.iter().enumerate() {
             rank[i] = r as u16;
         }
-        let segments = PATHS.iter().map(|p| p.split('.').collect()).collect();
-        Catalogue { rank, segments }
+        let mut interned: std::collections::HashMap<&'static str, &'static str> = Default::default();
+        let segments: Vec<Vec<&'static str>> = PATHS
+            .iter()
+            .map(|p| p.split('.').map(|s| *interned.entry(s).or_insert(s)).collect())
+            .collect();
+        let quoted = |s: &str| {
+            let mut v = Vec::with_capacity(s.len() + 4);
+            crate::json::write_str(&mut v, s);
+            v.push(b':');
+            v
+        };
+        let open_json = segments
+            .iter()
+            .map(|segs| {
+                segs[..segs.len() - 1]
+                    .iter()
+                    .map(|s| {
+                        let mut v = quoted(s);
+                        v.push(b'{');
+                        v
+                    })
+                    .collect()
+            })
+            .collect();
+        let leaf_json = segments.iter().map(|segs| quoted(segs[segs.len() - 1])).collect();
+        Catalogue {
+            rank,
+            segments,
+            open_json,
+            leaf_json,
+        }
     })
 }
 

@@ -152,7 +152,7 @@ impl Normalizer {
                 self.tsv.observe(text);
                 return Ok(Outcome::Skipped);
             }
-            b'{' if fmt != Format::ZeekTsv => return self.json_line(line, out, 0),
+            b'{' | b'[' if fmt != Format::ZeekTsv => return self.json_line(line, out, 0),
             _ => {}
         }
         if let Some(h) = self.tsv.current().cloned()
