@@ -284,7 +284,19 @@ mod tests {
     fn simd_and_scalar_escapers_agree() {
         // Pseudo-random strings mixing specials, UTF-8 and plain runs, of
         // every length around the 16-byte block size.
-        let alphabet: Vec<&[u8]> = vec![b"a", b"\"", b"\\", b"\x01", b"\x1f", b" ", b"\xc3\xa9", b"\xf0\x9f\x9a\x80", b"\x7f", b"{", b"0123456789"];
+        let alphabet: Vec<&[u8]> = vec![
+            b"a",
+            b"\"",
+            b"\\",
+            b"\x01",
+            b"\x1f",
+            b" ",
+            b"\xc3\xa9",
+            b"\xf0\x9f\x9a\x80",
+            b"\x7f",
+            b"{",
+            b"0123456789",
+        ];
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for len in 0..200 {
             let mut s = Vec::new();
@@ -300,7 +312,8 @@ mod tests {
             escape_scalar(&mut slow, &s);
             assert_eq!(fast, slow, "len {len}");
             let text = String::from_utf8(s).unwrap();
-            let back: String = serde_json::from_slice(&[b"\"", &slow[6..], b"\""].concat()).unwrap();
+            let back: String =
+                serde_json::from_slice(&[b"\"", &slow[6..], b"\""].concat()).unwrap();
             assert_eq!(back, text);
         }
     }

@@ -243,12 +243,22 @@ pub fn top(
             cond.params,
             Kind::Keyword,
         ),
-        _ => {
+        other => {
+            let kind = match other {
+                Field::Json { kind, .. } => kind,
+                _ => Kind::Keyword,
+            };
             let mut p = vec![SqlValue::Text(fields::json_path(field))];
             p.extend(cond.params);
+            // IPs group by address, not by spelling (`::1` = `0000:…:0001`).
+            let value = if kind == Kind::Ip {
+                "COALESCE(aurora_ip_text(aurora_ip(j.value)), j.value)"
+            } else {
+                "j.value"
+            };
             (
                 format!(
-                    "SELECT j.value, count(DISTINCT e.id) AS n FROM events e, json_each(aurora_doc(e.doc), ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY j.value ORDER BY n {dir}, 1 LIMIT ?",
+                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each(aurora_doc(e.doc), ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v ORDER BY n {dir}, 1 LIMIT ?",
                     cond.sql
                 ),
                 p,
