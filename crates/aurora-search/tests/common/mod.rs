@@ -2,6 +2,8 @@
 //! build stores, generate events, and read results back as JSON.
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
