@@ -155,8 +155,9 @@ pub fn index(
     let _ = parser.join();
     result?;
     committed?;
-    // Leave a small WAL behind; a busy reader just means the checkpoint is partial.
-    let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+    // Keep the planner's statistics current (sampled, so it stays quick), and leave a
+    // small WAL behind; a busy reader just means the checkpoint is partial.
+    let _ = conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize; PRAGMA wal_checkpoint(PASSIVE);");
     Ok(stats)
 }
 

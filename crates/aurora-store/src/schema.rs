@@ -18,7 +18,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Version 1. Hot ECS fields are columns (keyword columns compare case-insensitively, as
 /// analysts type `user.name:Root`); IPs are 16-byte keys (see `ip.rs`); times are
 /// microseconds. `doc` is the event exactly as it was indexed, compressed (`codec.rs`).
-/// Indexes on fields many events lack are partial, so they cost nothing for those. The
+/// Indexes on fields many events lack are partial, so they cost nothing for those; they
+/// carry `ts` so "this IP in the last hour" and `top` over a time window read only the
+/// index. The
 /// FTS table is contentless (the text lives in `doc` already); its rowid is `events.id`.
 const V1: &str = r#"
 CREATE TABLE events (
@@ -44,11 +46,11 @@ CREATE TABLE events (
 CREATE UNIQUE INDEX events_aid ON events(aid);
 CREATE INDEX events_ts ON events(ts);
 CREATE INDEX events_source_ts ON events(source, ts);
-CREATE INDEX events_src_ip ON events(src_ip) WHERE src_ip IS NOT NULL;
-CREATE INDEX events_dst_ip ON events(dst_ip) WHERE dst_ip IS NOT NULL;
-CREATE INDEX events_user ON events(user_name) WHERE user_name IS NOT NULL;
-CREATE INDEX events_host ON events(host_name) WHERE host_name IS NOT NULL;
-CREATE INDEX events_rule ON events(rule_id) WHERE rule_id IS NOT NULL;
+CREATE INDEX events_src_ip ON events(src_ip, ts) WHERE src_ip IS NOT NULL;
+CREATE INDEX events_dst_ip ON events(dst_ip, ts) WHERE dst_ip IS NOT NULL;
+CREATE INDEX events_user ON events(user_name, ts) WHERE user_name IS NOT NULL;
+CREATE INDEX events_host ON events(host_name, ts) WHERE host_name IS NOT NULL;
+CREATE INDEX events_rule ON events(rule_id, ts) WHERE rule_id IS NOT NULL;
 CREATE TABLE techniques (
     technique TEXT NOT NULL COLLATE NOCASE,
     event_id  INTEGER NOT NULL,
@@ -138,7 +140,8 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
             )));
         }
     }
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    // The writer keeps the hot index pages (the random `aid` keys above all) in memory.
+    conn.pragma_update(None, "cache_size", if mode == Mode::Write { -262_144 } else { -65_536 })?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     register_functions(&conn)?;
     Ok(conn)
