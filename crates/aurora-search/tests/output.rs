@@ -85,7 +85,22 @@ fn limit_sort_fields_and_formats() {
             .lines()
             .all(|l| serde_json::from_str::<Value>(l).is_ok())
     );
-    // --count agrees with the list.
+    // --count agrees with the list, also where it is answered from the FTS index alone.
+    for q in [
+        "password",
+        "\"Failed password\"",
+        "PASSWORD root",
+        "10.1.2.3",
+        "password event.kind:event",
+        "'",
+    ] {
+        let o = run(&["query", "--db", db, "--count", q]);
+        assert_eq!(
+            stdout(&o).trim().parse::<usize>().unwrap(),
+            query(&c.db, q, &[]).len(),
+            "--count {q:?}"
+        );
+    }
     let o = run(&[
         "query",
         "--db",

@@ -157,7 +157,9 @@ pub fn index(
     committed?;
     // Keep the planner's statistics current (sampled, so it stays quick), and leave a
     // small WAL behind; a busy reader just means the checkpoint is partial.
-    let _ = conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize; PRAGMA wal_checkpoint(PASSIVE);");
+    let _ = conn.execute_batch(
+        "PRAGMA analysis_limit = 1000; PRAGMA optimize; PRAGMA wal_checkpoint(PASSIVE);",
+    );
     Ok(stats)
 }
 

@@ -141,7 +141,15 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
         }
     }
     // The writer keeps the hot index pages (the random `aid` keys above all) in memory.
-    conn.pragma_update(None, "cache_size", if mode == Mode::Write { -262_144 } else { -65_536 })?;
+    conn.pragma_update(
+        None,
+        "cache_size",
+        if mode == Mode::Write {
+            -262_144
+        } else {
+            -65_536
+        },
+    )?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     register_functions(&conn)?;
     Ok(conn)

@@ -37,7 +37,7 @@ pub fn fts_quote(s: &str) -> String {
 
 /// Text FTS5's unicode61 tokenizer would find no token in (punctuation only) can only be
 /// found by scanning.
-fn has_token(s: &str) -> bool {
+pub fn has_token(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
