@@ -256,19 +256,43 @@ impl Event {
                 *o &= 0xffff;
             }
         } else {
-            // Stable: of two writes to one field, the later stays later and wins.
-            self.order.sort_by(|&a, &b| {
-                let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
-                match (ka, kb) {
-                    (Key::Static(x), Key::Static(y)) => {
-                        cat.rank[x as usize].cmp(&cat.rank[y as usize])
+            // Some paths are outside the catalogue. Place each between the
+            // catalogue ranks by binary search, once, so the sort compares
+            // integers; strings are compared only between two such paths
+            // that fall in the same gap. Stable: the later of two writes to
+            // one field stays later and wins.
+            let mut keys: Vec<(u32, &str, u32)> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match f.key {
+                    Key::Static(k) => (2 * cat.rank[k as usize] as u32, "", i as u32),
+                    Key::Dyn { .. } => {
+                        let p = path_of(f.key);
+                        let pos = cat.sorted.partition_point(|s| *s < p);
+                        (2 * pos as u32 + 1, p, i as u32)
                     }
-                    _ => path_of(ka).cmp(path_of(kb)),
-                }
-            });
+                })
+                .collect();
+            keys.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            for (o, k) in self.order.iter_mut().zip(&keys) {
+                *o = k.2;
+            }
         }
 
-        out.push(b'{');
+        // Bound what this event can write so the loop below appends without
+        // capacity checks (a dynamic key escapes to at most 6 bytes a byte).
+        let mut bound = 2 + arena.len();
+        for f in fields.iter() {
+            bound += 32
+                + match f.key {
+                    Key::Static(k) => 4 * k.path().len(),
+                    Key::Dyn { start, end } => 12 * (end - start) as usize,
+                };
+        }
+        out.reserve(bound);
+        let mut w = Appender::new(out);
+        let mut scratch = Vec::new();
+        w.byte(b'{');
         // Object keys currently open, outermost first.
         let mut open: Vec<&str> = Vec::with_capacity(8);
         let mut first = true;
@@ -296,40 +320,45 @@ impl Event {
                 .count();
             while open.len() > common {
                 open.pop();
-                out.push(b'}');
+                w.byte(b'}');
                 first = false;
             }
             for (d, p) in parents.iter().enumerate().skip(common) {
                 if !first {
-                    out.push(b',');
+                    w.byte(b',');
                 }
                 match stat {
-                    Some(f) => out.extend_from_slice(&cat.open_json[f][d]),
+                    Some(f) => w.put(&cat.open_json[f][d]),
                     None => {
-                        json::write_str(out, p);
-                        out.extend_from_slice(b":{");
+                        scratch.clear();
+                        json::write_str(&mut scratch, p);
+                        scratch.extend_from_slice(b":{");
+                        w.put(&scratch);
                     }
                 }
                 open.push(p);
                 first = true;
             }
             if !first {
-                out.push(b',');
+                w.byte(b',');
             }
             match stat {
-                Some(f) => out.extend_from_slice(&cat.leaf_json[f]),
+                Some(f) => w.put(&cat.leaf_json[f]),
                 None => {
-                    json::write_str(out, leaf[0]);
-                    out.push(b':');
+                    scratch.clear();
+                    json::write_str(&mut scratch, leaf[0]);
+                    scratch.push(b':');
+                    w.put(&scratch);
                 }
             }
-            out.extend_from_slice(&arena[field.start as usize..field.end as usize]);
+            w.put(&arena[field.start as usize..field.end as usize]);
             first = false;
         }
         for _ in 0..open.len() {
-            out.push(b'}');
+            w.byte(b'}');
         }
-        out.push(b'}');
+        w.byte(b'}');
+        w.finish();
     }
 
     /// Renders the event as a JSON string (tests and debugging).
@@ -342,6 +371,62 @@ impl Event {
     /// Dotted paths set so far, in the order they were set.
     pub fn paths(&self) -> Vec<&str> {
         self.fields.iter().map(|f| self.key_path(f.key)).collect()
+    }
+}
+
+/// Appends to a Vec within capacity reserved beforehand: no capacity check
+/// per append, and short copies (most keys and values) done with a couple
+/// of word moves instead of a call to memcpy.
+struct Appender<'a> {
+    vec: &'a mut Vec<u8>,
+    len: usize,
+}
+
+impl<'a> Appender<'a> {
+    fn new(vec: &'a mut Vec<u8>) -> Self {
+        let len = vec.len();
+        Self { vec, len }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        assert!(self.len < self.vec.capacity());
+        // SAFETY: in bounds of the allocation, checked just above.
+        unsafe { *self.vec.as_mut_ptr().add(self.len) = b };
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn put(&mut self, src: &[u8]) {
+        let n = src.len();
+        assert!(self.len + n <= self.vec.capacity());
+        // SAFETY: the destination range is within capacity (checked above);
+        // every read is within `src` (the overlapping word moves read
+        // src[0..8] and src[n-8..n] only when n >= 8, and so on).
+        unsafe {
+            let d = self.vec.as_mut_ptr().add(self.len);
+            let s = src.as_ptr();
+            use std::ptr::{read_unaligned as rd, write_unaligned as wr};
+            if n >= 16 {
+                std::ptr::copy_nonoverlapping(s, d, n);
+            } else if n >= 8 {
+                wr(d as *mut u64, rd(s as *const u64));
+                wr(d.add(n - 8) as *mut u64, rd(s.add(n - 8) as *const u64));
+            } else if n >= 4 {
+                wr(d as *mut u32, rd(s as *const u32));
+                wr(d.add(n - 4) as *mut u32, rd(s.add(n - 4) as *const u32));
+            } else {
+                for i in 0..n {
+                    *d.add(i) = *s.add(i);
+                }
+            }
+        }
+        self.len += n;
+    }
+
+    fn finish(self) {
+        // SAFETY: every byte up to `len` was written above.
+        unsafe { self.vec.set_len(self.len) };
     }
 }
 

@@ -225,6 +225,8 @@ ecs_fields! {
 /// that fields sharing a prefix sit together and can nest) and path segments.
 pub(crate) struct Catalogue {
     pub rank: Vec<u16>,
+    /// The paths in byte order (rank order).
+    pub sorted: Vec<&'static str>,
     /// Path segments; equal segment texts share one `&str`, so the
     /// serializer can usually tell them equal by pointer.
     pub segments: Vec<Vec<&'static str>>,
@@ -268,8 +270,10 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             })
             .collect();
         let leaf_json = segments.iter().map(|segs| quoted(segs[segs.len() - 1])).collect();
+        let sorted = order.iter().map(|&i| PATHS[i]).collect();
         Catalogue {
             rank,
+            sorted,
             segments,
             open_json,
             leaf_json,

@@ -42,12 +42,42 @@ pub fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+/// True if no byte of `s` needs escaping, checked eight bytes at a time.
+#[inline]
+fn is_clean(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn has_zero(x: u64) -> u64 {
+        x.wrapping_sub(LO) & !x & HI
+    }
+    #[inline(always)]
+    fn dirty(w: u64) -> bool {
+        // A zero byte after XOR marks a quote or backslash; a byte below
+        // 0x20 borrows when 0x20 is subtracted.
+        (has_zero(w ^ (LO * b'"' as u64)) | has_zero(w ^ (LO * b'\\' as u64)) | (w.wrapping_sub(LO * 0x20) & !w & HI)) != 0
+    }
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        if dirty(u64::from_le_bytes(c.try_into().unwrap())) {
+            return false;
+        }
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    let mut w = [b'a'; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    !dirty(u64::from_le_bytes(w))
+}
+
 /// The portable escaper, also used for the tail the SIMD loop leaves.
 #[inline]
 fn escape_scalar(out: &mut Vec<u8>, s: &[u8]) {
     // Most short strings (keys, protocol names, addresses) need nothing:
-    // find that out without a branch per byte, then copy once.
-    if s.iter().fold(0u8, |acc, &b| acc | ESCAPE[b as usize]) == 0 {
+    // find that out a word at a time, then copy once.
+    if is_clean(s) {
         out.extend_from_slice(s);
         return;
     }
