@@ -29,6 +29,18 @@ fn eve_lines(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// CPU seconds this thread has used (user + system), from procfs; None
+/// where there is none. The machine may be shared, so wall time alone
+/// would understate the normalizer.
+fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let keep_original = !args.iter().any(|a| a == "--no-original");
@@ -73,6 +85,7 @@ fn main() {
         }
     }
     let events = input.len();
+    let cpu0 = thread_cpu_secs();
     let start = Instant::now();
     let mut written = 0usize;
     for l in &input {
@@ -89,4 +102,11 @@ fn main() {
         events as f64 / 1e3 / secs,
         if keep_original { "kept" } else { "dropped" }
     );
+    if let (Some(a), Some(b)) = (cpu0, thread_cpu_secs()) {
+        let cpu = (b - a).max(0.01);
+        println!(
+            "on CPU {cpu:.2} s: {:.0} MB/s per core",
+            n as f64 / 1e6 / cpu
+        );
+    }
 }
