@@ -3,6 +3,7 @@
 //! one thread, MB/s printed. No I/O is timed.
 //!
 //!     cargo run --release -p aurora-core --example norm_bench [MB] [--no-original]
+//!     cargo run --release -p aurora-core --example norm_bench -- 200 --file eve.json
 //!     cargo run -p aurora-core --example norm_bench -- --print FILE   # show the events
 
 use aurora_core::{Format, Normalizer, Options};
@@ -65,13 +66,24 @@ fn main() {
         return;
     }
 
-    let mb: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(200);
+    let mb: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
     let dir = std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/suricata"
     ));
     let mut lines = Vec::new();
-    eve_lines(dir, &mut lines);
+    match args.iter().position(|a| a == "--file") {
+        // Any EVE file instead of the fixtures (e.g. gen-events output).
+        Some(i) => {
+            let text = std::fs::read(args.get(i + 1).expect("--file FILE")).expect("readable file");
+            lines.extend(
+                text.split(|&b| b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec),
+            );
+        }
+        None => eve_lines(dir, &mut lines),
+    }
     assert!(!lines.is_empty(), "no EVE fixtures under {}", dir.display());
     let mut input = Vec::new();
     let mut n = 0usize;
