@@ -216,9 +216,57 @@ fn push_escape(out: &mut Vec<u8>, b: u8, e: u8) {
 /// Appends `s` as a quoted JSON string.
 #[inline]
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // Keys and most values are short and need no escaping: one capacity
+    // check and a few word moves instead of the general path.
+    if b.len() <= 32 && is_clean(b) {
+        out.reserve(b.len() + 2);
+        // SAFETY: capacity for len + 2 bytes was reserved just above.
+        unsafe {
+            let p = out.as_mut_ptr().add(out.len());
+            *p = b'"';
+            copy_small(p.add(1), b);
+            *p.add(b.len() + 1) = b'"';
+            out.set_len(out.len() + b.len() + 2);
+        }
+        return;
+    }
     out.push(b'"');
-    escape_into(out, s.as_bytes());
+    escape_into(out, b);
     out.push(b'"');
+}
+
+/// Copies `src` (up to 32 bytes, or any length through memcpy) to `dst`
+/// with overlapping word moves: short copies are most of what an event
+/// writer does, and a call to memcpy costs more than the copy.
+///
+/// # Safety
+/// `dst` must be valid for `src.len()` bytes and not overlap `src`.
+#[inline(always)]
+pub(crate) unsafe fn copy_small(dst: *mut u8, src: &[u8]) {
+    use std::ptr::{read_unaligned as rd, write_unaligned as wr};
+    let n = src.len();
+    let s = src.as_ptr();
+    // SAFETY: each read stays within src (the pairs read [0, k) and
+    // [n - k, n) with k <= n); each write within dst[..n].
+    unsafe {
+        if n > 32 {
+            std::ptr::copy_nonoverlapping(s, dst, n);
+        } else if n >= 16 {
+            wr(dst as *mut u128, rd(s as *const u128));
+            wr(dst.add(n - 16) as *mut u128, rd(s.add(n - 16) as *const u128));
+        } else if n >= 8 {
+            wr(dst as *mut u64, rd(s as *const u64));
+            wr(dst.add(n - 8) as *mut u64, rd(s.add(n - 8) as *const u64));
+        } else if n >= 4 {
+            wr(dst as *mut u32, rd(s as *const u32));
+            wr(dst.add(n - 4) as *mut u32, rd(s.add(n - 4) as *const u32));
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *s.add(i);
+            }
+        }
+    }
 }
 
 /// Appends a quoted JSON string from bytes that may not be UTF-8: invalid
