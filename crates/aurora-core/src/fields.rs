@@ -262,10 +262,15 @@ pub(crate) fn catalogue() -> &'static Catalogue {
         for (r, &i) in order.iter().enumerate() {
             rank[i] = r as u16;
         }
-        let mut interned: std::collections::HashMap<&'static str, &'static str> = Default::default();
+        let mut interned: std::collections::HashMap<&'static str, &'static str> =
+            Default::default();
         let segments: Vec<Vec<&'static str>> = PATHS
             .iter()
-            .map(|p| p.split('.').map(|s| *interned.entry(s).or_insert(s)).collect())
+            .map(|p| {
+                p.split('.')
+                    .map(|s| *interned.entry(s).or_insert(s))
+                    .collect()
+            })
             .collect();
         let quoted = |s: &str| {
             let mut v = Vec::with_capacity(s.len() + 4);
@@ -286,7 +291,10 @@ pub(crate) fn catalogue() -> &'static Catalogue {
                     .collect()
             })
             .collect();
-        let leaf_json = segments.iter().map(|segs| quoted(segs[segs.len() - 1])).collect();
+        let leaf_json = segments
+            .iter()
+            .map(|segs| quoted(segs[segs.len() - 1]))
+            .collect();
         let sorted = order.iter().map(|&i| PATHS[i]).collect();
         Catalogue {
             rank,

@@ -55,21 +55,29 @@ fn is_clean(s: &[u8]) -> bool {
     fn dirty(w: u64) -> bool {
         // A zero byte after XOR marks a quote or backslash; a byte below
         // 0x20 borrows when 0x20 is subtracted.
-        (has_zero(w ^ (LO * b'"' as u64)) | has_zero(w ^ (LO * b'\\' as u64)) | (w.wrapping_sub(LO * 0x20) & !w & HI)) != 0
+        (has_zero(w ^ (LO * b'"' as u64))
+            | has_zero(w ^ (LO * b'\\' as u64))
+            | (w.wrapping_sub(LO * 0x20) & !w & HI))
+            != 0
     }
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        if dirty(u64::from_le_bytes(c.try_into().unwrap())) {
-            return false;
+    let n = s.len();
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if dirty(word(i)) {
+                return false;
+            }
+            i += 8;
         }
+        // The tail, as the last eight bytes (overlapping what was checked).
+        return i == n || !dirty(word(n - 8));
     }
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        return true;
+    if n >= 4 {
+        let half = |i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap()) as u64;
+        return !dirty(half(0) | half(n - 4) << 32);
     }
-    let mut w = [b'a'; 8];
-    w[..rest.len()].copy_from_slice(rest);
-    !dirty(u64::from_le_bytes(w))
+    s.iter().all(|&b| ESCAPE[b as usize] == 0)
 }
 
 /// The portable escaper, also used for the tail the SIMD loop leaves.
@@ -254,7 +262,10 @@ pub(crate) unsafe fn copy_small(dst: *mut u8, src: &[u8]) {
             std::ptr::copy_nonoverlapping(s, dst, n);
         } else if n >= 16 {
             wr(dst as *mut u128, rd(s as *const u128));
-            wr(dst.add(n - 16) as *mut u128, rd(s.add(n - 16) as *const u128));
+            wr(
+                dst.add(n - 16) as *mut u128,
+                rd(s.add(n - 16) as *const u128),
+            );
         } else if n >= 8 {
             wr(dst as *mut u64, rd(s as *const u64));
             wr(dst.add(n - 8) as *mut u64, rd(s.add(n - 8) as *const u64));
@@ -362,7 +373,19 @@ mod tests {
     fn simd_and_scalar_escapers_agree() {
         // Pseudo-random strings mixing specials, UTF-8 and plain runs, of
         // every length around the 16-byte block size.
-        let alphabet: Vec<&[u8]> = vec![b"a", b"\"", b"\\", b"\x01", b"\x1f", b" ", b"\xc3\xa9", b"\xf0\x9f\x9a\x80", b"\x7f", b"{", b"0123456789"];
+        let alphabet: Vec<&[u8]> = vec![
+            b"a",
+            b"\"",
+            b"\\",
+            b"\x01",
+            b"\x1f",
+            b" ",
+            b"\xc3\xa9",
+            b"\xf0\x9f\x9a\x80",
+            b"\x7f",
+            b"{",
+            b"0123456789",
+        ];
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for len in 0..200 {
             let mut s = Vec::new();
@@ -378,7 +401,8 @@ mod tests {
             escape_scalar(&mut slow, &s);
             assert_eq!(fast, slow, "len {len}");
             let text = String::from_utf8(s).unwrap();
-            let back: String = serde_json::from_slice(&[b"\"", &slow[6..], b"\""].concat()).unwrap();
+            let back: String =
+                serde_json::from_slice(&[b"\"", &slow[6..], b"\""].concat()).unwrap();
             assert_eq!(back, text);
         }
     }
