@@ -88,7 +88,11 @@ fn compare(t: &mut Tally, log: &str, expected: &str, year: i32) {
     let want = want["expected"].as_array().unwrap();
     let text = read(log);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), want.len(), "{log}: one expected event per line");
+    assert_eq!(
+        lines.len(),
+        want.len(),
+        "{log}: one expected event per line"
+    );
     t.per_field.resize(SHARED.len(), (0, 0, 0, 0));
     for (i, (line, exp)) in lines.iter().zip(want).enumerate() {
         let got = one(&mut n, line).unwrap_or_else(|e| panic!("{log}:{}: {e}", i + 1));
@@ -141,7 +145,8 @@ fn agrees_with_elastic_system_auth() {
     println!("field            agree/compared  (on Elastic's values)");
     for ((ours, _), (a, n, e, ae)) in SHARED.iter().zip(&t.per_field) {
         println!("{ours:<16} {a:>3}/{n:<3}          {ae:>3}/{e:<3}");
-        (agree, total, theirs, agree_theirs) = (agree + a, total + n, theirs + e, agree_theirs + ae);
+        (agree, total, theirs, agree_theirs) =
+            (agree + a, total + n, theirs + e, agree_theirs + ae);
     }
     let strict = agree as f64 / total as f64;
     let elastic = agree_theirs as f64 / theirs as f64;
@@ -158,9 +163,16 @@ fn agrees_with_elastic_system_auth() {
     let unexplained: Vec<&String> = t
         .diffs
         .iter()
-        .filter(|d| !DELIBERATE.iter().any(|(at, field)| d.contains(&format!("{at} {field}:"))))
+        .filter(|d| {
+            !DELIBERATE
+                .iter()
+                .any(|(at, field)| d.contains(&format!("{at} {field}:")))
+        })
         .collect();
-    assert!(unexplained.is_empty(), "undocumented differences: {unexplained:#?}");
+    assert!(
+        unexplained.is_empty(),
+        "undocumented differences: {unexplained:#?}"
+    );
 }
 
 /// Where aurora knowingly differs from Elastic's expected output, and why
@@ -187,3 +199,109 @@ const DELIBERATE: &[(&str, &str)] = &[
     ("test-5424.log:10", "user.name"),
     ("test-5424.log:11", "user.name"),
 ];
+
+/// One CSV record (RFC 4180 quoting), as loghub writes its structured files.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                out.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
+
+/// What loghub's Content says about user, source IP and outcome, derived
+/// from the text alone (independently of aurora's extractors).
+fn loghub_truth(content: &str) -> (Option<String>, Option<String>, Option<&'static str>) {
+    let kv = |key: &str| {
+        content
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix(key))
+            .map(str::to_string)
+            .filter(|v| !v.is_empty())
+    };
+    let after = |prefix: &str| {
+        content
+            .strip_prefix(prefix)
+            .and_then(|r| r.split_whitespace().next())
+            .map(str::to_string)
+    };
+    let user = kv("user=")
+        .or_else(|| after("session opened for user "))
+        .or_else(|| after("session closed for user "));
+    let ip = kv("rhost=").filter(|h| h.parse::<std::net::IpAddr>().is_ok());
+    let outcome = if content.contains("authentication failure") || content.contains("user unknown")
+    {
+        Some("failure")
+    } else if content.contains("session opened") {
+        Some("success")
+    } else {
+        None
+    };
+    (user, ip, outcome)
+}
+
+#[test]
+fn loghub_linux_every_line_an_event_and_sshd_su_agree() {
+    let mut n = normalizer(None, None);
+    let log = read("syslog/loghub/Linux_2k.log");
+    let csv = read("syslog/loghub/Linux_2k.structured.csv");
+    let rows: Vec<Vec<String>> = csv.lines().skip(1).map(csv_fields).collect();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2000);
+    assert_eq!(rows.len(), lines.len());
+    let (mut checked, mut bad) = (0, Vec::new());
+    for (i, (line, row)) in lines.iter().zip(&rows).enumerate() {
+        let ev = one(&mut n, line).unwrap_or_else(|e| panic!("line {}: rejected: {e}", i + 1));
+        assert!(
+            ev.get("event").and_then(|e| e.get("created")).is_none(),
+            "line {}: no stamp read",
+            i + 1
+        );
+        // Month, Date, Time columns: the stamp was read, in the inferred year.
+        let want_ts = format!("{} {:>2} {}", row[1], row[2], row[3]);
+        let ts = ev["@timestamp"].as_str().unwrap();
+        assert!(ts.starts_with("2025-"), "line {}: {ts}", i + 1);
+        assert!(line.starts_with(&want_ts), "line {}: {want_ts}", i + 1);
+        assert_eq!(ev["event"]["kind"], "event");
+        assert_eq!(ev["aurora"]["source"], "syslog");
+        let component = row[5].as_str();
+        if !(component.starts_with("sshd") || component.starts_with("su(") || component == "su") {
+            continue;
+        }
+        checked += 1;
+        let (user, ip, outcome) = loghub_truth(&row[7]);
+        let got_user = get(&ev, "user.name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let got_ip = get(&ev, "source.ip")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let got_outcome = get(&ev, "event.outcome").and_then(Value::as_str);
+        if (got_user.clone(), got_ip.clone(), got_outcome) != (user.clone(), ip.clone(), outcome) {
+            bad.push(format!(
+                "line {}: {:?}: aurora {:?} / loghub {:?}",
+                i + 1,
+                row[7],
+                (got_user, got_ip, got_outcome),
+                (user, ip, outcome)
+            ));
+        }
+        assert_eq!(ev["process"]["pid"].to_string(), row[6], "line {}", i + 1);
+    }
+    println!(
+        "sshd and su lines checked: {checked}, disagreeing: {}",
+        bad.len()
+    );
+    assert_eq!(checked, 677 + 172);
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -31,7 +31,8 @@ static SSH_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SSH_INVALID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Invalid|Illegal) user (.*) from (\S+?)(?: port (\d+))?$").expect("static regex")
+    Regex::new(r"^(?:Invalid|Illegal) user (.*) from (\S+?)(?: port (\d+))?$")
+        .expect("static regex")
 });
 
 static SSH_MAX_TRIES: LazyLock<Regex> = LazyLock::new(|| {
@@ -82,7 +83,9 @@ pub(super) fn sshd<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> bool 
         );
         return true;
     }
-    if matches!(first, b'I') && let Some(c) = SSH_INVALID.captures(msg) {
+    if matches!(first, b'I')
+        && let Some(c) = SSH_INVALID.captures(msg)
+    {
         f.user = c.get(1).map(|m| m.as_str());
         f.source = c.get(2).map(|m| m.as_str());
         f.source_port = c.get(3).map(|m| m.as_str());
@@ -423,7 +426,11 @@ pub(super) fn iam<'a>(program: &str, msg: &'a str, ev: &mut Event, f: &mut Facts
         "groupmod" | "gpasswd" => &["group", "change"],
         _ => &["user", "change"],
     };
-    f.outcome = if msg.contains("fail") { FAILURE } else { SUCCESS };
+    f.outcome = if msg.contains("fail") {
+        FAILURE
+    } else {
+        SUCCESS
+    };
     if msg.contains("name=") {
         let name = comma_kv(msg, "name");
         if group_tool || msg.starts_with("new group") || msg.starts_with("group added") {
@@ -436,7 +443,10 @@ pub(super) fn iam<'a>(program: &str, msg: &'a str, ev: &mut Event, f: &mut Facts
             write_system(
                 ev,
                 "useradd",
-                &[("home", comma_kv(msg, "home")), ("shell", comma_kv(msg, "shell"))],
+                &[
+                    ("home", comma_kv(msg, "home")),
+                    ("shell", comma_kv(msg, "shell")),
+                ],
             );
         }
         return true;
@@ -445,7 +455,10 @@ pub(super) fn iam<'a>(program: &str, msg: &'a str, ev: &mut Event, f: &mut Facts
     if let Some(rest) = msg.strip_prefix("user ")
         && let Some((target, rest)) = rest.split_once(' ')
     {
-        let (added, rest) = match (rest.strip_prefix("added by "), rest.strip_prefix("removed by ")) {
+        let (added, rest) = match (
+            rest.strip_prefix("added by "),
+            rest.strip_prefix("removed by "),
+        ) {
             (Some(r), _) => (true, r),
             (_, Some(r)) => (false, r),
             _ => return true,
@@ -457,7 +470,11 @@ pub(super) fn iam<'a>(program: &str, msg: &'a str, ev: &mut Event, f: &mut Facts
                 .strip_prefix("to group ")
                 .or(group.strip_prefix("from group "));
         }
-        f.action = Some(if added { "group-user-added" } else { "group-user-removed" });
+        f.action = Some(if added {
+            "group-user-added"
+        } else {
+            "group-user-removed"
+        });
         return true;
     }
     let (first, second) = quoted(msg);
@@ -494,7 +511,8 @@ pub(super) fn cron<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
             (f.category, f.kind, f.action) = (PROCESS, &["start"], Some("cron-command"));
         }
         "REPLACE" | "DELETE" | "BEGIN EDIT" | "END EDIT" => {
-            (f.category, f.kind, f.action) = (&["configuration"], &["change"], Some("crontab-changed"));
+            (f.category, f.kind, f.action) =
+                (&["configuration"], &["change"], Some("crontab-changed"));
         }
         _ => {}
     }
@@ -513,7 +531,11 @@ pub(super) fn logind<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> boo
     }
     if let Some(rest) = msg.strip_prefix("Removed session ") {
         (f.category, f.kind, f.action) = (SESSION, &["end"], Some("session-removed"));
-        write_system(ev, "logind", &[("session_id", Some(rest.trim_end_matches('.')))]);
+        write_system(
+            ev,
+            "logind",
+            &[("session_id", Some(rest.trim_end_matches('.')))],
+        );
         return true;
     }
     false
@@ -525,7 +547,9 @@ pub(super) fn login<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
     if msg.starts_with("ROOT LOGIN ") {
         f.user = Some("root");
         f.outcome = SUCCESS;
-    } else if msg.starts_with("LOGIN ON ") && let Some(p) = msg.find(" BY ") {
+    } else if msg.starts_with("LOGIN ON ")
+        && let Some(p) = msg.find(" BY ")
+    {
         f.user = msg[p + 4..].split(' ').next();
         f.outcome = SUCCESS;
     } else if msg.starts_with("FAILED LOGIN") {
@@ -533,7 +557,10 @@ pub(super) fn login<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
             f.user = msg[p + 5..].split([',', ' ']).next().map(unquote);
         }
         if let Some(p) = msg.find(" FROM ") {
-            f.source = msg[p + 6..].split([',', ' ']).next().filter(|h| *h != "(null)");
+            f.source = msg[p + 6..]
+                .split([',', ' '])
+                .next()
+                .filter(|h| *h != "(null)");
         }
         f.outcome = FAILURE;
     } else {

@@ -130,7 +130,11 @@ fn nil(s: &str) -> Option<&str> {
     }
 }
 
-fn parse_5424<'a>(line: &'a str, mut i: usize, mut h: Header<'a>) -> Result<Header<'a>, RecordError> {
+fn parse_5424<'a>(
+    line: &'a str,
+    mut i: usize,
+    mut h: Header<'a>,
+) -> Result<Header<'a>, RecordError> {
     let (ts, next) = token(line, i);
     h.stamp = match ts {
         "-" => Stamp::Absent,
@@ -185,11 +189,17 @@ fn parse_5424<'a>(line: &'a str, mut i: usize, mut h: Header<'a>) -> Result<Head
     Ok(h)
 }
 
-fn parse_3164<'a>(line: &'a str, mut i: usize, mut h: Header<'a>) -> Result<Header<'a>, RecordError> {
+fn parse_3164<'a>(
+    line: &'a str,
+    mut i: usize,
+    mut h: Header<'a>,
+) -> Result<Header<'a>, RecordError> {
     let b = line.as_bytes();
     // Cisco IOS: `52: *Mar  1 00:03:09.739 UTC: %SYS-5-CONFIG_I: …`.
     let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-    if (1..=19).contains(&digits) && b.get(i + digits) == Some(&b':') && b.get(i + digits + 1) == Some(&b' ')
+    if (1..=19).contains(&digits)
+        && b.get(i + digits) == Some(&b':')
+        && b.get(i + digits + 1) == Some(&b' ')
     {
         h.sequence = line[i..i + digits].parse().ok();
         i += digits + 2;
@@ -314,7 +324,11 @@ fn parse_bsd_stamp(b: &[u8], start: usize) -> Option<(Stamp, usize)> {
     while b.get(i) == Some(&b' ') {
         i += 1;
     }
-    let dlen = b[i..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    let dlen = b[i..]
+        .iter()
+        .take(3)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if !(1..=2).contains(&dlen) || b.get(i + dlen) != Some(&b' ') {
         return None;
     }
@@ -337,7 +351,12 @@ fn parse_bsd_stamp(b: &[u8], start: usize) -> Option<(Stamp, usize)> {
             return None;
         }
         for k in 0..6 {
-            micros = micros * 10 + if k < n { (b[i + 1 + k] - b'0') as u32 } else { 0 };
+            micros = micros * 10
+                + if k < n {
+                    (b[i + 1 + k] - b'0') as u32
+                } else {
+                    0
+                };
         }
         i += 1 + n;
     }
@@ -402,7 +421,11 @@ mod tests {
         assert_eq!(h.msg, "Accepted");
         assert!(matches!(
             h.stamp,
-            Stamp::YearLess { month: 2, day: 5, .. }
+            Stamp::YearLess {
+                month: 2,
+                day: 5,
+                ..
+            }
         ));
         let h = parse("<13>Jan  1 00:00:00 sshd[1]: hi").unwrap();
         assert_eq!((h.hostname, h.appname, h.msg), (None, Some("sshd"), "hi"));
@@ -423,10 +446,20 @@ mod tests {
         assert_eq!(h.msg, "Configured");
         assert!(matches!(
             h.stamp,
-            Stamp::YearLess { micros: 739_000, offset: Some(0), .. }
+            Stamp::YearLess {
+                micros: 739_000,
+                offset: Some(0),
+                ..
+            }
         ));
         let h = parse("2023-10-06T09:45:19.574793+02:00 host su: x").unwrap();
-        assert!(matches!(h.stamp, Stamp::Dated { offset: Some(7200), .. }));
+        assert!(matches!(
+            h.stamp,
+            Stamp::Dated {
+                offset: Some(7200),
+                ..
+            }
+        ));
         assert_eq!((h.hostname, h.appname), (Some("host"), Some("su")));
         let h = parse("Jan 12 2024 10:00:00 asa : %ASA-6-1: m").unwrap();
         assert!(matches!(h.stamp, Stamp::Dated { offset: None, .. }));
@@ -436,7 +469,10 @@ mod tests {
     fn rfc5424_nil_values_and_bom() {
         let h = parse("<165>1 2003-10-11T22:14:15.003Z - - - - - \u{feff}hello").unwrap();
         assert_eq!(h.version, Some(1));
-        assert_eq!((h.hostname, h.appname, h.procid, h.msgid), (None, None, None, None));
+        assert_eq!(
+            (h.hostname, h.appname, h.procid, h.msgid),
+            (None, None, None, None)
+        );
         assert_eq!(h.msg, "hello");
         let h = parse("<165>1 - host app 12 ID7 [a b=\"c\\]\"] m").unwrap();
         assert_eq!(h.sd, Some("[a b=\"c\\]\"]"));

@@ -64,9 +64,30 @@ impl Settings {
 }
 
 const FACILITIES: [&str; 24] = [
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
-    "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3",
-    "local4", "local5", "local6", "local7",
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
 ];
 
 const SEVERITIES: [&str; 8] = [
@@ -199,7 +220,13 @@ pub fn normalize(
     ev.str_nonempty(F::Message, h.msg);
 
     let mut facts = Facts::default();
-    extract(program.unwrap_or(""), h.appname.unwrap_or(""), h.msg, ev, &mut facts);
+    extract(
+        program.unwrap_or(""),
+        h.appname.unwrap_or(""),
+        h.msg,
+        ev,
+        &mut facts,
+    );
     emit(&facts, h.hostname, ev);
     Ok(())
 }
@@ -421,9 +448,11 @@ fn emit(f: &Facts<'_>, hostname: Option<&str>, ev: &mut Event) {
     ] {
         if let Some(a) = nonempty(addr) {
             match write_address(ev, a, ip, dom, address) {
-                Some(true) => {
-                    push(&mut ips, &mut n_ip, Some(a.trim_start_matches('[').trim_end_matches(']')))
-                }
+                Some(true) => push(
+                    &mut ips,
+                    &mut n_ip,
+                    Some(a.trim_start_matches('[').trim_end_matches(']')),
+                ),
                 Some(false) => push(&mut hosts, &mut n_host, Some(a)),
                 None => {}
             }

@@ -42,7 +42,10 @@ pub(super) fn firewall<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> b
     let mut prefix = msg[..start].trim();
     if prefix.starts_with('[')
         && let Some(end) = prefix.find(']')
-        && prefix[1..end].trim().bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && prefix[1..end]
+            .trim()
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.')
     {
         prefix = prefix[end + 1..].trim_start();
     }
@@ -124,10 +127,13 @@ fn write_mac(ev: &mut Event, field: F, mac: &str) {
     }
     ev.with(field, |out| {
         out.push(b'"');
-        out.extend(
-            mac.bytes()
-                .map(|c| if c == b':' { b'-' } else { c.to_ascii_uppercase() }),
-        );
+        out.extend(mac.bytes().map(|c| {
+            if c == b':' {
+                b'-'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        }));
         out.push(b'"');
     });
 }
@@ -223,8 +229,14 @@ pub(super) fn ftpd<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
 /// The value after `key` up to `,`: dovecot's `user=<alice>, rip=1.2.3.4,`.
 fn dove<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let p = s.find(key)?;
-    let v = s[p + key.len()..].split(',').next()?;
-    Some(v.trim_start_matches('<').trim_end_matches('>'))
+    let rest = &s[p + key.len()..];
+    if key.ends_with('<') {
+        return rest.split('>').next();
+    }
+    if let Some(r) = rest.strip_prefix('<') {
+        return r.split('>').next();
+    }
+    rest.split(',').next()
 }
 
 /// dovecot: `imap-login: Login: user=<u>, method=PLAIN, rip=…, lip=…`,
@@ -232,9 +244,14 @@ fn dove<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 /// `auth-worker(9): pam(u,1.2.3.4,<s>): unknown user`.
 pub(super) fn dovecot<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
     let ok = msg.contains("Login: user=");
-    let failed = ["auth failed", "Authentication failed", "unknown user", "Password mismatch"]
-        .iter()
-        .any(|w| msg.contains(w));
+    let failed = [
+        "auth failed",
+        "Authentication failed",
+        "unknown user",
+        "Password mismatch",
+    ]
+    .iter()
+    .any(|w| msg.contains(w));
     if !ok && !failed {
         return false;
     }
@@ -242,7 +259,7 @@ pub(super) fn dovecot<'a>(msg: &'a str, f: &mut Facts<'a>) -> bool {
     f.source = dove(msg, " rip=");
     f.destination = dove(msg, " lip=");
     if f.user.is_none()
-        && let Some(end) = msg.find("): ")
+        && let Some(end) = msg.rfind("): ")
         && let Some(open) = msg[..end].rfind('(')
     {
         // `pam(u,1.2.3.4,<session>)` / `passwd-file(u,1.2.3.4)`.
@@ -293,16 +310,24 @@ pub(super) fn postfix<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> bo
             set_client(f, &msg[p + q + 6..]);
         }
         if let Some(from) = dove(msg, " from=<") {
-            ev.strs(F::EmailFromAddress, [from].into_iter().filter(|s| !s.is_empty()));
+            ev.strs(
+                F::EmailFromAddress,
+                [from].into_iter().filter(|s| !s.is_empty()),
+            );
         }
         if let Some(to) = dove(msg, " to=<") {
-            ev.strs(F::EmailToAddress, [to.split(' ').next().unwrap_or(to)]);
+            ev.strs(
+                F::EmailToAddress,
+                [to].into_iter().filter(|s| !s.is_empty()),
+            );
         }
         (f.category, f.kind, f.outcome) = (&["email"], INFO, FAILURE);
         f.action = Some("reject");
         return true;
     }
-    if msg.contains("authentication failed") && let Some(rest) = msg.strip_prefix("warning: ") {
+    if msg.contains("authentication failed")
+        && let Some(rest) = msg.strip_prefix("warning: ")
+    {
         set_client(f, rest);
         (f.category, f.kind, f.outcome) = (AUTH, INFO, FAILURE);
         f.action = Some("authentication_failure");

@@ -199,7 +199,9 @@ mod tests {
 
     #[test]
     fn elements_params_and_escapes() {
-        let v = json_of(r#"[exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"]"#);
+        let v = json_of(
+            r#"[exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"]"#,
+        );
         assert_eq!(v["exampleSDID@32473"]["eventSource"], "Application");
         assert_eq!(v["examplePriority@32473"]["class"], "high");
         let v = json_of(r#"[x a="q\"uote" b="back\\slash" c="br\]acket" d="C:\dir"]"#);
@@ -220,7 +222,10 @@ mod tests {
             (r#"[id a=unquoted]"#, "expected =\" after SD-PARAM name"),
             (r#"[ a="1"]"#, "SD-ID missing"),
             (r#"[id a="1""#, "SD-ELEMENT not closed by ]"),
-            (r#"[id a="1"x]"#, "expected a space or ] after SD-ID or SD-PARAM"),
+            (
+                r#"[id a="1"x]"#,
+                "expected a space or ] after SD-ID or SD-PARAM",
+            ),
         ] {
             assert_eq!(scan(sd.as_bytes()).unwrap_err().what, what, "{sd}");
         }

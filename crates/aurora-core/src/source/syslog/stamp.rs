@@ -15,7 +15,9 @@ impl Zone {
     /// Reads an IANA zone name (`Europe/Berlin`, `UTC`, `America/New_York`).
     pub fn parse(name: &str) -> Result<Zone, String> {
         name.parse::<Tz>().map(Zone).map_err(|_| {
-            format!("unknown time zone {name:?}: expected an IANA name such as Europe/Berlin or UTC")
+            format!(
+                "unknown time zone {name:?}: expected an IANA name such as Europe/Berlin or UTC"
+            )
         })
     }
 
@@ -37,7 +39,13 @@ impl Zone {
             Ambiguous(a, _) => (a.fix().local_minus_utc(), true),
             None => {
                 let before = naive - chrono::Duration::hours(3);
-                (self.0.offset_from_utc_datetime(&before).fix().local_minus_utc(), false)
+                (
+                    self.0
+                        .offset_from_utc_datetime(&before)
+                        .fix()
+                        .local_minus_utc(),
+                    false,
+                )
             }
         }
     }
@@ -136,19 +144,37 @@ mod tests {
     fn year_is_inferred_never_more_than_a_day_ahead() {
         let now = utc("2025-01-02T10:00:00Z");
         let r = resolve(year_less(12, 31, 23), None, None, now).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2024-12-31T23:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2024-12-31T23:00:00.000000Z"
+        );
         let r = resolve(year_less(1, 3, 5), None, None, now).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2025-01-03T05:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2025-01-03T05:00:00.000000Z"
+        );
         let r = resolve(year_less(1, 4, 5), None, None, now).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2024-01-04T05:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2024-01-04T05:00:00.000000Z"
+        );
         // Read on New Year's Eve, a stamp from just after midnight is next year.
         let eve = utc("2024-12-31T23:50:00Z");
         let r = resolve(year_less(1, 1, 0), None, None, eve).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2025-01-01T00:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2025-01-01T00:00:00.000000Z"
+        );
         let r = resolve(year_less(2, 29, 0), None, None, now).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2024-02-29T00:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2024-02-29T00:00:00.000000Z"
+        );
         let r = resolve(year_less(6, 1, 0), Some(2019), None, now).unwrap();
-        assert_eq!(time::format_rfc3339_micros(r.utc), "2019-06-01T00:00:00.000000Z");
+        assert_eq!(
+            time::format_rfc3339_micros(r.utc),
+            "2019-06-01T00:00:00.000000Z"
+        );
     }
 
     #[test]
