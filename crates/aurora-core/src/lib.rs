@@ -5,6 +5,7 @@ pub mod community_id;
 pub mod event;
 pub mod fields;
 pub mod input;
+pub mod invariants;
 pub mod json;
 pub mod ndjson;
 pub mod normalize;

@@ -77,18 +77,12 @@ impl<R: Read> ChunkReader<R> {
             let ready = self.eof || self.filled >= self.target || (self.live && self.short);
             if ready && self.filled > 0 {
                 if let Some(nl) = memchr::memrchr(b'\n', &self.buf[..self.filled]) {
-                    self.emit(out, nl + 1);
-                    return Ok(Some(Chunk::Lines));
+                    return Ok(Some(self.hand_out(out, nl + 1)));
                 }
                 if self.eof {
                     // Last line without a newline.
-                    if self.filled > self.max_line {
-                        return Ok(Some(self.too_long_at_eof()));
-                    }
                     let n = self.filled;
-                    self.emit(out, n);
-                    out.push(b'\n');
-                    return Ok(Some(Chunk::Lines));
+                    return Ok(Some(self.hand_out(out, n)));
                 }
             }
             if self.eof {
@@ -114,17 +108,51 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
+    /// Hands out `buf[..upto]` (whole lines, the last one possibly without
+    /// its newline at end of input), unless a line in it is over the limit:
+    /// then only the lines before it, or that line as `TooLong` when it
+    /// comes first.
+    fn hand_out(&mut self, out: &mut Vec<u8>, upto: usize) -> Chunk {
+        let mut start = 0;
+        let mut long = None;
+        for nl in memchr::memchr_iter(b'\n', &self.buf[..upto]) {
+            if nl - start > self.max_line {
+                long = Some((start, nl + 1, nl - start));
+                break;
+            }
+            start = nl + 1;
+        }
+        if long.is_none() && start < upto && upto - start > self.max_line {
+            long = Some((start, upto, upto - start));
+        }
+        match long {
+            None => {
+                self.emit(out, upto);
+                if out.last() != Some(&b'\n') {
+                    out.push(b'\n');
+                }
+                Chunk::Lines
+            }
+            Some((s, _, _)) if s > 0 => {
+                self.emit(out, s);
+                Chunk::Lines
+            }
+            Some((_, end, len)) => {
+                let head = self.buf[..REJECT_HEAD.min(len)].to_vec();
+                self.buf.copy_within(end..self.filled, 0);
+                self.filled -= end;
+                Chunk::TooLong {
+                    len: len as u64,
+                    head,
+                }
+            }
+        }
+    }
+
     fn emit(&mut self, out: &mut Vec<u8>, upto: usize) {
         out.extend_from_slice(&self.buf[..upto]);
         self.buf.copy_within(upto..self.filled, 0);
         self.filled -= upto;
-    }
-
-    fn too_long_at_eof(&mut self) -> Chunk {
-        let head = self.buf[..REJECT_HEAD.min(self.filled)].to_vec();
-        let len = self.filled as u64;
-        self.filled = 0;
-        Chunk::TooLong { len, head }
     }
 
     /// The buffer holds the start of a line longer than the limit: keep its
@@ -244,6 +272,13 @@ mod tests {
                 "step {step}"
             );
         }
+    }
+
+    #[test]
+    fn long_lines_inside_one_read_are_caught_too() {
+        let data = b"short\naaaaaaaaaaaa\nb\ncccccccccccc";
+        let got = collect(data, 8, 16, 1000);
+        assert_eq!(got, vec![Ok("short".into()), Err(12), Ok("b".into()), Err(12)]);
     }
 
     #[test]

@@ -121,6 +121,11 @@ impl Normalizer {
         }
     }
 
+    /// The module of the last event produced (for per-source counts).
+    pub fn last_module(&self) -> Option<&'static str> {
+        self.ev.module()
+    }
+
     pub fn options(&self) -> &Options {
         &self.opts
     }
@@ -205,7 +210,10 @@ impl Normalizer {
             &mut tape,
         );
         let result = match parsed {
-            Err(e) => Err(json_error(e)),
+            Err(e) => Err(match std::str::from_utf8(line) {
+                Err(u) => utf8_error(u),
+                Ok(_) => json_error(e),
+            }),
             Ok(()) => {
                 let root = tape.as_value();
                 if !root.is_object() {

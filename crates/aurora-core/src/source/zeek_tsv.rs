@@ -125,6 +125,28 @@ impl HeaderState {
     }
 }
 
+impl HeaderState {
+    /// Feeds every `#` line of a chunk of whole lines, so that the next
+    /// chunk can start with the header these lines leave in force. This is
+    /// how a reader thread hands worker threads what they need to read rows.
+    pub fn observe_chunk(&mut self, chunk: &[u8]) {
+        let mut take = |start: usize| {
+            let rest = &chunk[start..];
+            let line = memchr::memchr(b'\n', rest).map_or(rest, |i| &rest[..i]);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if let Ok(text) = std::str::from_utf8(line) {
+                self.observe(text);
+            }
+        };
+        if chunk.first() == Some(&b'#') {
+            take(0);
+        }
+        for pos in memchr::memmem::find_iter(chunk, b"\n#") {
+            take(pos + 1);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

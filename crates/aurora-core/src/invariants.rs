@@ -1,0 +1,43 @@
+//! What every event aurora emits guarantees, as a checkable function: the
+//! fuzz targets and the stable fuzz-regression tests both hold every output
+//! to it.
+
+use simd_json::prelude::*;
+
+/// Checks one output line (with its newline) from [`crate::Normalizer::line`].
+pub fn check_event_line(out: &[u8]) -> Result<(), String> {
+    if out.last() != Some(&b'\n') {
+        return Err("an event must end with a newline".into());
+    }
+    if out.iter().filter(|&&b| b == b'\n').count() != 1 {
+        return Err("an event must be exactly one line".into());
+    }
+    let mut copy = out[..out.len() - 1].to_vec();
+    let v = simd_json::to_borrowed_value(&mut copy).map_err(|e| format!("not valid JSON: {e}"))?;
+    let ts = v
+        .get("@timestamp")
+        .and_then(|t| t.as_str())
+        .ok_or("@timestamp missing or not a string")?;
+    if ts.len() != 27 || !ts.ends_with('Z') || crate::time::parse_iso8601(ts).is_none() {
+        return Err(format!("@timestamp {ts:?} is not RFC 3339 UTC with microseconds"));
+    }
+    let aurora = v.get("aurora").ok_or("aurora.* missing")?;
+    match aurora.get("id").and_then(|i| i.as_str()) {
+        Some(id) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {}
+        other => return Err(format!("aurora.id {other:?} is not 32 hex digits")),
+    }
+    if aurora.get("source").and_then(|s| s.as_str()).is_none() {
+        return Err("aurora.source missing".into());
+    }
+    let event = v.get("event").ok_or("event.* missing")?;
+    if event.get("module").and_then(|m| m.as_str()).is_none() {
+        return Err("event.module missing".into());
+    }
+    if let Some(sev) = event.get("severity") {
+        match sev.as_u64() {
+            Some(0..=5) => {}
+            _ => return Err(format!("event.severity {sev} is not 0..=5")),
+        }
+    }
+    Ok(())
+}

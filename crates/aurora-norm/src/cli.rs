@@ -1,0 +1,68 @@
+//! The command line of aurora-norm: the one definition from which `--help`,
+//! the man page and the shell completions are all generated.
+
+use clap::{ArgAction, Parser, ValueHint};
+
+const AFTER_HELP: &str = "\
+Inputs are files, directories (read recursively), glob patterns or - for
+standard input; gzip is recognized by content. Each line is detected on its
+own: Suricata EVE JSON, Zeek JSON, or Zeek TSV rows after their #fields header.
+
+Exit status: 0 every record became an event; 1 finished, some records were
+rejected (see --rejects); 2 could not run (usage, unreadable input).
+
+Examples:
+  aurora-norm eve.json > events.ndjson
+  tail -F /var/log/suricata/eve.json | aurora-norm
+  aurora-norm /opt/zeek/logs/2026-12-01/*.log.gz
+  cat conn.log dns.log | aurora-norm --rejects bad.ndjson";
+
+/// Normalize security logs (Suricata EVE, Zeek JSON and TSV) into ECS events,
+/// one JSON object per line.
+#[derive(Parser, Debug)]
+#[command(name = "aurora-norm", version, about, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Files, directories or globs to read; none or - reads standard input.
+    #[arg(value_name = "INPUT", value_hint = ValueHint::AnyPath)]
+    pub inputs: Vec<String>,
+
+    /// Parser to use instead of detecting each line.
+    #[arg(short, long, value_name = "FORMAT", default_value = "auto",
+          value_parser = clap::builder::PossibleValuesParser::new(aurora_core::Format::NAMES))]
+    pub format: String,
+
+    /// Name recorded in aurora.source (default: the event's module, e.g. suricata).
+    #[arg(short = 'n', long, value_name = "NAME", env = "AURORA_SOURCE_NAME")]
+    pub source_name: Option<String>,
+
+    /// Write rejected records (file, line, reason, record) to FILE as NDJSON.
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub rejects: Option<String>,
+
+    /// Drop event.original (the raw record), which is otherwise kept.
+    #[arg(long)]
+    pub no_original: bool,
+
+    /// Longest line accepted, in bytes; longer lines are rejected whole.
+    #[arg(long, value_name = "BYTES", default_value_t = aurora_core::ndjson::DEFAULT_MAX_LINE)]
+    pub max_line: usize,
+
+    /// Worker threads (default: the number of CPUs, at most 8). Output order
+    /// is the input order whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print a summary of what came out (events per dataset) on stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Print a man page or a shell completion script, then exit.
+    #[arg(long, value_name = "KIND", hide = true, action = ArgAction::Set,
+          value_parser = clap::builder::PossibleValuesParser::new(aurora_cli::GENERATE_KINDS))]
+    pub generate: Option<String>,
+}
+
+/// The clap command, for doc generation.
+pub fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
+}
