@@ -305,3 +305,107 @@ fn loghub_linux_every_line_an_event_and_sshd_su_agree() {
     assert_eq!(checked, 677 + 172);
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// Each line of a file: Ok(event) or Err(reason).
+fn outcomes(path: &str, format: Format) -> Vec<Result<Value, String>> {
+    let data = std::fs::read(format!("{TESTDATA}/{path}")).unwrap();
+    let mut n = Normalizer::new(Arc::new(Options {
+        format,
+        now: NOW,
+        ..Options::default()
+    }));
+    aurora_core::ndjson::lines(&data)
+        .map(|line| {
+            let mut out = Vec::new();
+            n.line(line, &mut out)
+                .map(|_| serde_json::from_slice(&out).expect("valid JSON"))
+                .map_err(|e| e.0)
+        })
+        .collect()
+}
+
+fn reason(r: &Result<Value, String>) -> &str {
+    match r {
+        Err(e) => e,
+        Ok(v) => panic!("expected a reject, got {v}"),
+    }
+}
+
+#[test]
+fn bad_syslog_fixtures() {
+    for format in [Format::Auto, Format::Syslog] {
+        // PRI must be 0-191: out-of-range, over-long and non-numeric PRIs are
+        // rejected with the value; the good lines around them still come out.
+        let r = outcomes("bad/syslog-pri-999.log", format);
+        assert_eq!(r.len(), 5);
+        assert!(r[0].is_ok() && r[4].is_ok());
+        assert!(
+            reason(&r[1]).contains("PRI 999 is out of range"),
+            "{:?}",
+            r[1]
+        );
+        assert!(reason(&r[2]).contains("PRI has 4 digits"), "{:?}", r[2]);
+        assert!(reason(&r[3]).contains("malformed syslog PRI"), "{:?}", r[3]);
+
+        // Broken structured data: accepted (the header is sound and the
+        // message may matter), kept unparsed in message, with a warning
+        // saying what is wrong and where.
+        let r = outcomes("bad/syslog-broken-sd.log", format);
+        let ev: Vec<&Value> = r.iter().map(|x| x.as_ref().expect("accepted")).collect();
+        assert_eq!(
+            ev[0]["log"]["syslog"]["structured_data"]["exampleSDID@32473"]["eventID"],
+            "1011"
+        );
+        assert_eq!(ev[0]["aurora"]["warnings"], Value::Null);
+        for (e, what) in ev[1..].iter().zip([
+            "SD-PARAM value not closed",
+            "expected =\\\" after SD-PARAM name",
+            "SD-ID missing",
+        ]) {
+            let w = e["aurora"]["warnings"].to_string();
+            assert!(w.contains(what) && w.contains("at byte"), "{w}");
+            assert!(
+                e["message"].as_str().unwrap().starts_with("[exampleSDID")
+                    || e["message"].as_str().unwrap().starts_with("[ iut")
+            );
+            assert_eq!(e["log"]["syslog"]["structured_data"], Value::Null);
+            assert_eq!(e["host"]["name"], "web1");
+        }
+
+        // A 64 KiB line is accepted whole (the reader's cap is 1 MiB).
+        let r = outcomes("bad/syslog-64k.log", format);
+        let ev = r[0].as_ref().expect("accepted");
+        assert_eq!(ev["user"]["name"].as_str().map(str::len), Some(64 * 1024));
+        assert_eq!(ev["source"]["ip"], "203.0.113.99");
+
+        // Binary garbage: control characters and invalid UTF-8 are rejects.
+        let r = outcomes("bad/syslog-binary.log", format);
+        assert_eq!(r.len(), 6);
+        assert!(
+            reason(&r[0]).contains("control character 0x00 at byte 47"),
+            "{:?}",
+            r[0]
+        );
+        assert!(reason(&r[1]).contains("control character 0x00 at byte 1"));
+        assert!(reason(&r[2]).contains("control character 0x07"));
+        assert!(reason(&r[3]).contains("invalid UTF-8"));
+        assert!(reason(&r[4]).contains("invalid UTF-8 at byte 0"));
+        assert_eq!(r[5].as_ref().unwrap()["user"]["name"], "alice");
+    }
+}
+
+#[test]
+fn format_syslog_takes_brace_lines_as_text() {
+    let mut n = Normalizer::new(Arc::new(Options {
+        format: Format::Syslog,
+        now: NOW,
+        ..Options::default()
+    }));
+    let mut out = Vec::new();
+    let e = n.line(b"{\"not\":\"syslog\"}", &mut out).unwrap_err();
+    assert!(e.0.contains("not a syslog line"), "{e}");
+    // Auto mode still sends JSON to the JSON parsers.
+    let mut n = normalizer(None, None);
+    let e = n.line(b"{\"not\":\"syslog\"}", &mut out).unwrap_err();
+    assert!(!e.0.contains("syslog"), "{e}");
+}

@@ -116,7 +116,7 @@ fn write_value(out: &mut Vec<u8>, raw: &str) {
     out.push(b'"');
     let mut rest = raw;
     while let Some(p) = rest.find('\\') {
-        json::escape_into(out, rest[..p].as_bytes());
+        json::escape_into(out, &rest.as_bytes()[..p]);
         let after = &rest[p + 1..];
         match after.as_bytes().first() {
             Some(c @ (b'"' | b'\\' | b']')) => {
