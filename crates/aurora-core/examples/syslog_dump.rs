@@ -4,8 +4,10 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let mut opts = Options::default();
-    opts.keep_original = false;
+    let mut opts = Options {
+        keep_original: false,
+        ..Options::default()
+    };
     if let Some(tz) = args.get(1) {
         opts.syslog = Settings {
             year: None,

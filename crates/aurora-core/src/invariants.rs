@@ -19,9 +19,7 @@ pub fn check_event_line(out: &[u8]) -> Result<(), String> {
         .and_then(|t| t.as_str())
         .ok_or("@timestamp missing or not a string")?;
     if ts.len() != 27 || !ts.ends_with('Z') || crate::time::parse_iso8601(ts).is_none() {
-        return Err(format!(
-            "@timestamp {ts:?} is not RFC 3339 UTC with microseconds"
-        ));
+        return Err(format!("@timestamp {ts:?} is not RFC 3339 UTC with microseconds"));
     }
     let aurora = v.get("aurora").ok_or("aurora.* missing")?;
     match aurora.get("id").and_then(|i| i.as_str()) {

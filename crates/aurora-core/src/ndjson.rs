@@ -278,10 +278,7 @@ mod tests {
     fn long_lines_inside_one_read_are_caught_too() {
         let data = b"short\naaaaaaaaaaaa\nb\ncccccccccccc";
         let got = collect(data, 8, 16, 1000);
-        assert_eq!(
-            got,
-            vec![Ok("short".into()), Err(12), Ok("b".into()), Err(12)]
-        );
+        assert_eq!(got, vec![Ok("short".into()), Err(12), Ok("b".into()), Err(12)]);
     }
 
     #[test]

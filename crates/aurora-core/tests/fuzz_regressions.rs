@@ -11,9 +11,7 @@ use std::sync::Arc;
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -26,10 +24,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn formats() -> Vec<Format> {
-    Format::NAMES
-        .iter()
-        .filter_map(|n| Format::from_name(n))
-        .collect()
+    Format::NAMES.iter().filter_map(|n| Format::from_name(n)).collect()
 }
 
 fn feed(format: Format, name: &str, data: &[u8]) {
@@ -43,19 +38,11 @@ fn feed(format: Format, name: &str, data: &[u8]) {
     for line in aurora_core::ndjson::lines(data) {
         out.clear();
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| n.line(line, &mut out)));
-        let r = r.unwrap_or_else(|_| {
-            panic!(
-                "{format:?} panicked on {name}: {}",
-                String::from_utf8_lossy(line)
-            )
-        });
+        let r = r.unwrap_or_else(|_| panic!("{format:?} panicked on {name}: {}", String::from_utf8_lossy(line)));
         match r {
             Ok(Outcome::Event) => {
                 if let Err(e) = aurora_core::invariants::check_event_line(&out) {
-                    panic!(
-                        "{format:?} on {name}: {e}\n{}",
-                        String::from_utf8_lossy(&out)
-                    );
+                    panic!("{format:?} on {name}: {e}\n{}", String::from_utf8_lossy(&out));
                 }
             }
             Ok(Outcome::Skipped) => assert!(out.is_empty()),
@@ -83,22 +70,7 @@ fn mutate(rng: &mut Rng, line: &[u8]) -> Vec<u8> {
     if v.is_empty() {
         return v;
     }
-    const SPICE: &[&[u8]] = &[
-        b"null",
-        b"\"",
-        b"\\",
-        b"{",
-        b"}",
-        b"[]",
-        b"-1",
-        b"1e999",
-        b"\xff",
-        b"\t",
-        b"#",
-        b"\\x41",
-        b"\"\":",
-        b"99999999999999999999",
-    ];
+    const SPICE: &[&[u8]] = &[b"null", b"\"", b"\\", b"{", b"}", b"[]", b"-1", b"1e999", b"\xff", b"\t", b"#", b"\\x41", b"\"\":", b"99999999999999999999"];
     for _ in 0..1 + rng.below(3) {
         let i = rng.below(v.len());
         match rng.below(5) {
@@ -143,29 +115,16 @@ fn broken_inputs_seeds_and_found_crashes_never_panic() {
 #[test]
 fn mutated_real_records_never_panic_and_events_stay_valid() {
     let mut files = Vec::new();
-    for d in [
-        "suricata",
-        "zeek-json",
-        "zeek-tsv",
-        "syslog",
-        "wazuh",
-        "velociraptor",
-    ] {
+    for d in ["suricata", "zeek-json", "zeek-tsv", "syslog", "wazuh", "velociraptor"] {
         files_under(&Path::new(ROOT).join("testdata").join(d), &mut files);
     }
-    files.retain(|p| {
-        !p.to_string_lossy().ends_with(".expected.json") && !p.to_string_lossy().ends_with(".csv")
-    });
+    files.retain(|p| !p.to_string_lossy().ends_with(".expected.json") && !p.to_string_lossy().ends_with(".csv"));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for f in &files {
         let data = std::fs::read(f).unwrap();
         let lines: Vec<&[u8]> = aurora_core::ndjson::lines(&data).take(40).collect();
         // Keep a Zeek header in front so TSV rows reach the row parser.
-        let header: Vec<u8> = lines
-            .iter()
-            .take_while(|l| l.first() == Some(&b'#'))
-            .flat_map(|l| l.iter().copied().chain([b'\n']))
-            .collect();
+        let header: Vec<u8> = lines.iter().take_while(|l| l.first() == Some(&b'#')).flat_map(|l| l.iter().copied().chain([b'\n'])).collect();
         let mut mutated = header.clone();
         for l in &lines {
             for _ in 0..8 {

@@ -14,30 +14,12 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case {
-        file: "bad/truncated.json",
-        rejects: &[(2, "invalid JSON"), (3, "invalid JSON")],
-        events: 2,
-    },
-    Case {
-        file: "bad/invalid-utf8.json",
-        rejects: &[(2, "invalid UTF-8")],
-        events: 2,
-    },
-    Case {
-        file: "bad/long-line-10mb.json",
-        rejects: &[(2, "over the limit")],
-        events: 2,
-    },
+    Case { file: "bad/truncated.json", rejects: &[(2, "invalid JSON"), (3, "invalid JSON")], events: 2 },
+    Case { file: "bad/invalid-utf8.json", rejects: &[(2, "invalid UTF-8")], events: 2 },
+    Case { file: "bad/long-line-10mb.json", rejects: &[(2, "over the limit")], events: 2 },
     Case {
         file: "bad/not-an-object.json",
-        rejects: &[
-            (1, "array"),
-            (2, "not a JSON object"),
-            (3, "not a JSON object"),
-            (4, "not a JSON object"),
-            (5, "no known source"),
-        ],
+        rejects: &[(1, "array"), (2, "not a JSON object"), (3, "not a JSON object"), (4, "not a JSON object"), (5, "no known source")],
         events: 0,
     },
 ];
@@ -59,19 +41,11 @@ fn each_bad_file_is_rejected_line_by_line() {
             assert_eq!(r["file"], path.to_str().unwrap());
             assert_eq!(r["line"], *line, "{}: {r}", case.file);
             let reason = r["reason"].as_str().unwrap();
-            assert!(
-                reason.contains(words),
-                "{} line {line}: reason {reason:?} lacks {words:?}",
-                case.file
-            );
+            assert!(reason.contains(words), "{} line {line}: reason {reason:?} lacks {words:?}", case.file);
             assert!(r["record"].as_str().unwrap().len() <= 1024 * 3);
         }
         let err = stderr(&o);
-        assert!(
-            err.contains(&format!("{} rejected", case.rejects.len())),
-            "{}: {err}",
-            case.file
-        );
+        assert!(err.contains(&format!("{} rejected", case.rejects.len())), "{}: {err}", case.file);
     }
 }
 
@@ -89,11 +63,7 @@ fn binary_garbage_is_rejected_not_fatal() {
     c.arg(&path).arg("--rejects").arg("/dev/null");
     let o = run(c);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!("{} rejected", segments - 1)),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains(&format!("{} rejected", segments - 1)), "{}", stderr(&o));
     assert_eq!(events(&o.stdout).len(), 1);
 }
 

@@ -12,11 +12,7 @@ fn unreadable_input_exits_2_and_names_the_file() {
     c.arg("does/not/exist.json");
     let o = run(c);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("does/not/exist.json: No such file"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("does/not/exist.json: No such file"), "{}", stderr(&o));
 }
 
 #[test]
@@ -48,9 +44,7 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let line =
-        std::fs::read_to_string(testdata("suricata/elastic-integrations/test-eve-small.log"))
-            .unwrap();
+    let line = std::fs::read_to_string(testdata("suricata/elastic-integrations/test-eve-small.log")).unwrap();
     let writer = std::thread::spawn(move || {
         for _ in 0..5000 {
             if stdin.write_all(line.as_bytes()).is_err() {
@@ -66,10 +60,7 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
     writer.join().unwrap();
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(
-        serde_json::from_str::<serde_json::Value>(&first).is_ok(),
-        "{first}"
-    );
+    assert!(serde_json::from_str::<serde_json::Value>(&first).is_ok(), "{first}");
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
@@ -85,12 +76,11 @@ fn a_live_stream_gets_each_event_without_waiting_for_more_input() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
-    let lines: Vec<String> =
-        std::fs::read_to_string(testdata("suricata/elastic-integrations/test-eve-small.log"))
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect();
+    let lines: Vec<String> = std::fs::read_to_string(testdata("suricata/elastic-integrations/test-eve-small.log"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
     // One record at a time, and the event must come back before the next is
     // sent: if output waited for a full buffer, read_line would block forever
     // (the watchdog below turns that into a failure rather than a hang).
@@ -105,9 +95,7 @@ fn a_live_stream_gets_each_event_without_waiting_for_more_input() {
     for l in lines.iter().take(3) {
         writeln!(stdin, "{l}").unwrap();
         stdin.flush().unwrap();
-        let got = rx
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("event did not arrive while input stayed open");
+        let got = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("event did not arrive while input stayed open");
         let v: serde_json::Value = serde_json::from_str(&got).unwrap();
         assert_eq!(v["event"]["original"], l.as_str());
     }
@@ -124,22 +112,15 @@ fn gzip_directories_and_globs_read_like_plain_files() {
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/eve.json"), &raw).unwrap();
     // gzip made by the system's gzip, not by our own code.
-    let gz = std::process::Command::new("gzip")
-        .arg("-c")
-        .arg(&src)
-        .output()
-        .unwrap();
+    let gz = std::process::Command::new("gzip").arg("-c").arg(&src).output().unwrap();
     std::fs::write(dir.join("eve.json.gz"), &gz.stdout).unwrap();
     std::fs::write(dir.join("rotated.1"), &gz.stdout).unwrap();
 
-    let plain = events(
-        &run({
-            let mut c = norm();
-            c.arg(&src);
-            c
-        })
-        .stdout,
-    );
+    let plain = events(&run({
+        let mut c = norm();
+        c.arg(&src);
+        c
+    }).stdout);
     assert!(!plain.is_empty());
     for args in [
         vec![dir.join("eve.json.gz").display().to_string()],
@@ -156,10 +137,7 @@ fn gzip_directories_and_globs_read_like_plain_files() {
         assert_eq!(got.len(), plain.len(), "{args:?}: {}", stderr(&o));
         for (a, b) in got.iter().zip(&plain) {
             assert_eq!(a["event"]["original"], b["event"]["original"]);
-            assert_eq!(
-                a["aurora"]["id"], b["aurora"]["id"],
-                "the id depends on the record, not the file"
-            );
+            assert_eq!(a["aurora"]["id"], b["aurora"]["id"], "the id depends on the record, not the file");
         }
     }
 }

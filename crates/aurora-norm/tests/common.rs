@@ -29,10 +29,7 @@ pub fn run(mut c: Command) -> Output {
 pub fn events(out: &[u8]) -> Vec<serde_json::Value> {
     out.split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
-        .map(|l| {
-            serde_json::from_slice(l)
-                .unwrap_or_else(|e| panic!("bad output line {e}: {}", String::from_utf8_lossy(l)))
-        })
+        .map(|l| serde_json::from_slice(l).unwrap_or_else(|e| panic!("bad output line {e}: {}", String::from_utf8_lossy(l))))
         .collect()
 }
 
