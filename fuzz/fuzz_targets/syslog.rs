@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let mut n = aurora_fuzz::normalizer(aurora_core::Format::Syslog);
     aurora_fuzz::check_lines(&mut n, data);
     // The same bytes as one line, so long headers are not cut at newlines.
-    let one: Vec<u8> = data.iter().map(|&b| if b == b'\n' { b' ' } else { b }).collect();
+    let one: Vec<u8> = data
+        .iter()
+        .map(|&b| if b == b'\n' { b' ' } else { b })
+        .collect();
     let mut out = Vec::new();
     if let Ok(aurora_core::Outcome::Event) = n.line(&one, &mut out)
         && let Err(e) = aurora_core::invariants::check_event_line(&out)
