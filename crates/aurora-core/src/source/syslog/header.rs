@@ -256,7 +256,8 @@ fn looks_like_tag(t: &str) -> bool {
 /// message starts at `i` (RFC 3164: then there is no TAG).
 fn parse_tag<'a>(line: &'a str, i: usize, h: &mut Header<'a>) -> usize {
     let b = line.as_bytes();
-    let rest = &b[i.min(b.len())..];
+    let i = i.min(b.len());
+    let rest = &b[i..];
     let end = rest
         .iter()
         .position(|&c| c == b'[' || c == b':' || c == b' ')

@@ -113,6 +113,7 @@ pub(super) fn firewall<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> b
     // MAC= is destination (6 bytes), source (6 bytes), ethertype (2 bytes).
     if let Some(mac) = kv(fields, "MAC")
         && mac.len() == 41
+        && mac.is_ascii()
     {
         write_mac(ev, F::DestinationMac, &mac[..17]);
         write_mac(ev, F::SourceMac, &mac[18..35]);

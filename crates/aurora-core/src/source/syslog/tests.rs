@@ -610,3 +610,25 @@ fn long_line_is_accepted() {
     assert_eq!(v["user"]["name"].as_str().map(str::len), Some(64 * 1024));
     assert_eq!(v["source"]["ip"], "192.0.2.1");
 }
+
+#[test]
+fn multibyte_text_at_every_cut_point_never_panics() {
+    let mac = format!("{}a", "é".repeat(20));
+    let lines = [
+        format!("Mar  1 00:00:00 h kernel: [UFW é] IN=é OUT= MAC={mac} SRC=é DST=é PROTO=é SPT=é"),
+        "<13>1 2003-10-11T22:14:15Z h a - - [é é=\"é\\é\"][x y=\"\\\"] m".to_string(),
+        "Mar  1 00:00:00 h sshd[1]: Disconnected from user é é port é".to_string(),
+        "Mar  1 00:00:00 h su: + é é:é".to_string(),
+        "Mar  1 00:00:00 h sudo: é : é ; TTY=é ; COMMAND=é".to_string(),
+        "Mar  1 00:00:00 h postfix/smtpd[1]: connect from é[é".to_string(),
+        "Mar  1 00:00:00 h dovecot: auth: é(é,é): unknown user".to_string(),
+        "Mar  1 00:00:00 h useradd[1]: new user: name=é, UID=é".to_string(),
+        "Mar  1 00:00:00 é é[é]: é".to_string(),
+    ];
+    for line in &lines {
+        // Every prefix ending on a character boundary: cut-short lines too.
+        for (cut, _) in line.char_indices().chain([(line.len(), ' ')]) {
+            let _ = run_with(&line[..cut], &Settings::default());
+        }
+    }
+}
