@@ -5,8 +5,8 @@
 //! find what they expect: `user.name` is who acted (the sudo caller, the
 //! account logging in or being created), `user.effective.name` whose
 //! privileges were taken, `event.action` `ssh_login`/`logged-on`/`logged-off`.
-//! Prefix checks come first; regexes only where sshd's free-form user names
-//! make a hand parse fragile.
+//! Prefix checks come first and the frequent sshd lines are parsed by hand
+//! (they are most of a brute-forced host's log); regexes only for rare lines.
 
 use super::{FAILURE, Facts, SUCCESS, write_system};
 use crate::event::Event;
@@ -21,19 +21,6 @@ const NETWORK: &[&str] = &["network"];
 const IAM: &[&str] = &["iam"];
 const INFO: &[&str] = &["info"];
 const CONN_END: &[&str] = &["connection", "end"];
-
-/// `Accepted|Failed <method> for [invalid user ]<user> from <addr> port <n> ssh2[: <sig>]`.
-/// The user part is greedy: an attacker-chosen name containing ` from `
-/// must not move the address.
-static SSH_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Accepted|Failed|Postponed) (\S+) for (invalid user )?(.*) from (\S+) port (\d+)(?: ssh2)?(?:: (.*))?$")
-        .expect("static regex")
-});
-
-static SSH_INVALID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Invalid|Illegal) user (.*) from (\S+?)(?: port (\d+))?$")
-        .expect("static regex")
-});
 
 static SSH_MAX_TRIES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:error: )?maximum authentication attempts exceeded for (?:invalid user )?(.*) from (\S+) port (\d+)")
@@ -51,22 +38,66 @@ fn word_after<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     Some(rest.split(' ').next().unwrap_or(rest))
 }
 
+/// The tail of an sshd login line after ` for `: `<user> from <addr>
+/// port <n>[ ssh2][: <sig>]`. The last ` from ` that is followed by a well
+/// formed tail wins, so an attacker-chosen user name containing ` from `
+/// cannot move the address.
+struct LoginTail<'a> {
+    user: &'a str,
+    addr: &'a str,
+    port: Option<&'a str>,
+    signature: Option<&'a str>,
+}
+
+fn login_tail(s: &str, port_required: bool) -> Option<LoginTail<'_>> {
+    for (at, _) in s.rmatch_indices(" from ") {
+        let tail = &s[at + 6..];
+        let (addr, rest) = tail.split_once(' ').unwrap_or((tail, ""));
+        if addr.is_empty() {
+            continue;
+        }
+        let (port, rest) = match rest.strip_prefix("port ") {
+            Some(r) => {
+                let n = r.bytes().take_while(u8::is_ascii_digit).count();
+                (Some(&r[..n]).filter(|p| !p.is_empty()), &r[n..])
+            }
+            None => (None, rest),
+        };
+        if port.is_none() && (port_required || !rest.is_empty()) {
+            continue;
+        }
+        let rest = rest.strip_prefix(" ssh2").unwrap_or(rest);
+        let signature = match rest {
+            "" => None,
+            r => match r.strip_prefix(": ") {
+                Some(sig) => Some(sig),
+                None => continue,
+            },
+        };
+        return Some(LoginTail {
+            user: &s[..at],
+            addr,
+            port,
+            signature,
+        });
+    }
+    None
+}
+
 pub(super) fn sshd<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> bool {
-    let first = msg.as_bytes().first().copied().unwrap_or(0);
-    if matches!(first, b'A' | b'F' | b'P')
-        && let Some(c) = SSH_LOGIN.captures(msg)
+    // `Accepted|Failed|Postponed <method> for [invalid user ]<user> from …`.
+    let event = msg.split(' ').next().unwrap_or("");
+    if matches!(event, "Accepted" | "Failed" | "Postponed")
+        && let Some((method, rest)) = msg[event.len()..].trim_start().split_once(" for ")
+        && !method.contains(' ')
+        && let Some(t) = login_tail(rest.strip_prefix("invalid user ").unwrap_or(rest), true)
     {
-        let event = c.get(1).map_or("", |m| m.as_str());
-        f.user = c.get(4).map(|m| m.as_str());
-        f.source = c.get(5).map(|m| m.as_str());
-        f.source_port = c.get(6).map(|m| m.as_str());
+        f.user = Some(t.user);
+        f.source = Some(t.addr);
+        f.source_port = t.port;
         match event {
-            "Accepted" => {
-                (f.category, f.outcome) = (AUTH_SESSION, SUCCESS);
-            }
-            "Failed" => {
-                (f.category, f.outcome) = (AUTH, FAILURE);
-            }
+            "Accepted" => (f.category, f.outcome) = (AUTH_SESSION, SUCCESS),
+            "Failed" => (f.category, f.outcome) = (AUTH, FAILURE),
             _ => {}
         }
         if event != "Postponed" {
@@ -77,18 +108,22 @@ pub(super) fn sshd<'a>(msg: &'a str, ev: &mut Event, f: &mut Facts<'a>) -> bool 
             "ssh",
             &[
                 ("event", Some(event)),
-                ("method", c.get(2).map(|m| m.as_str())),
-                ("signature", c.get(7).map(|m| m.as_str())),
+                ("method", Some(method)),
+                ("signature", t.signature),
             ],
         );
         return true;
     }
-    if matches!(first, b'I')
-        && let Some(c) = SSH_INVALID.captures(msg)
+    let invalid = msg
+        .strip_prefix("Invalid user ")
+        .or_else(|| msg.strip_prefix("Illegal user "));
+    if let Some(rest) = invalid
+        && let Some(t) = login_tail(rest, false)
+        && t.signature.is_none()
     {
-        f.user = c.get(1).map(|m| m.as_str());
-        f.source = c.get(2).map(|m| m.as_str());
-        f.source_port = c.get(3).map(|m| m.as_str());
+        f.user = Some(t.user);
+        f.source = Some(t.addr);
+        f.source_port = t.port;
         (f.category, f.kind, f.outcome) = (AUTH, INFO, FAILURE);
         f.action = Some("ssh_login");
         write_system(ev, "ssh", &[("event", Some("Invalid"))]);
