@@ -167,7 +167,16 @@ impl Normalizer {
             return Ok(Outcome::Event);
         }
         if matches!(fmt, Format::Auto | Format::Syslog) {
-            return self.syslog_line(line, out);
+            return self.syslog_line(line, out).map_err(|e| {
+                if fmt == Format::Auto && e.0 == source::syslog::NO_HEADER {
+                    RecordError::new(
+                        "not a JSON object, no Zeek TSV header seen, and not syslog \
+                         (no <PRI> or timestamp at the start)",
+                    )
+                } else {
+                    e
+                }
+            });
         }
         Err(match fmt {
             Format::ZeekTsv => "Zeek TSV row before any #fields header".into(),

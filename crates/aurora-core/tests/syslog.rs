@@ -404,8 +404,11 @@ fn format_syslog_takes_brace_lines_as_text() {
     let mut out = Vec::new();
     let e = n.line(b"{\"not\":\"syslog\"}", &mut out).unwrap_err();
     assert!(e.0.contains("not a syslog line"), "{e}");
-    // Auto mode still sends JSON to the JSON parsers.
+    // Auto mode still sends JSON to the JSON parsers, and says what a line
+    // with no header is not.
     let mut n = normalizer(None, None);
     let e = n.line(b"{\"not\":\"syslog\"}", &mut out).unwrap_err();
     assert!(!e.0.contains("syslog"), "{e}");
+    let e = n.line(b"\"just a string\"", &mut out).unwrap_err();
+    assert!(e.0.contains("not a JSON object") && e.0.contains("not syslog"), "{e}");
 }

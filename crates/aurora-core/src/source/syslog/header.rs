@@ -218,7 +218,7 @@ fn parse_3164<'a>(
             i = next;
         }
         None if h.pri.is_none() => {
-            return Err("not a syslog line: no <PRI> and no timestamp at the start".into());
+            return Err(super::NO_HEADER.into());
         }
         // `<13>message`: RFC 3164 §4.3.3 says such a line is all message.
         None => {}

@@ -39,6 +39,10 @@ use crate::time::Micros;
 use header::Stamp;
 use std::net::IpAddr;
 
+/// The reject reason for text with no syslog header, so that format
+/// detection can say what else the line is not.
+pub const NO_HEADER: &str = "not a syslog line: no <PRI> and no timestamp at the start";
+
 /// How to read stamps that lack a year or a zone.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
@@ -148,7 +152,9 @@ pub fn normalize(
     now: Micros,
     ev: &mut Event,
 ) -> Result<(), RecordError> {
-    let line = line.trim_end_matches(['\r', '\n']);
+    // Leading blanks come from hand-edited files and some relays; they are
+    // not part of any header.
+    let line = line.trim_start_matches([' ', '\t']).trim_end_matches(['\r', '\n']);
     check_text(line)?;
     let h = header::parse(line)?;
 
