@@ -86,6 +86,38 @@ fn octets(ip: &IpAddr) -> ([u8; 16], usize) {
 /// Community ID v1 with seed 0. For ICMP/ICMPv6, pass the type as `sport`
 /// and the code as `dport`. Returns None for mixed address families.
 pub fn community_id(src: IpAddr, dst: IpAddr, proto: u8, sport: u16, dport: u16) -> Option<String> {
+    let digest = digest(src, dst, proto, sport, dport)?;
+    let mut out = String::with_capacity(30);
+    out.push_str("1:");
+    base64::engine::general_purpose::STANDARD.encode_string(digest, &mut out);
+    Some(out)
+}
+
+/// Like [`community_id`], but appends the value as a quoted JSON string to
+/// `out` without allocating (it runs for every flow record that lacks one).
+/// Returns false, writing nothing, for mixed address families.
+pub fn write_community_id_json(
+    out: &mut Vec<u8>,
+    src: IpAddr,
+    dst: IpAddr,
+    proto: u8,
+    sport: u16,
+    dport: u16,
+) -> bool {
+    let Some(digest) = digest(src, dst, proto, sport, dport) else {
+        return false;
+    };
+    let mut b64 = [0u8; 28];
+    let n = base64::engine::general_purpose::STANDARD
+        .encode_slice(digest, &mut b64)
+        .unwrap_or(0);
+    out.extend_from_slice(b"\"1:");
+    out.extend_from_slice(&b64[..n]);
+    out.push(b'"');
+    true
+}
+
+fn digest(src: IpAddr, dst: IpAddr, proto: u8, sport: u16, dport: u16) -> Option<[u8; 20]> {
     let (sb, sl) = octets(&src);
     let (db, dl) = octets(&dst);
     if sl != dl {
@@ -110,11 +142,7 @@ pub fn community_id(src: IpAddr, dst: IpAddr, proto: u8, sport: u16, dport: u16)
         h.update(sp.to_be_bytes());
         h.update(dp.to_be_bytes());
     }
-    let digest = h.finalize();
-    let mut out = String::with_capacity(30);
-    out.push_str("1:");
-    base64::engine::general_purpose::STANDARD.encode_string(digest, &mut out);
-    Some(out)
+    Some(h.finalize().into())
 }
 
 #[cfg(test)]

@@ -241,14 +241,32 @@ impl Event {
                 }
             }
         };
-        // Stable: of two writes to one field, the later stays later and wins.
-        self.order.sort_by(|&a, &b| {
-            let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
-            match (ka, kb) {
-                (Key::Static(x), Key::Static(y)) => cat.rank[x as usize].cmp(&cat.rank[y as usize]),
-                _ => path_of(ka).cmp(path_of(kb)),
+        let all_static = fields.iter().all(|f| matches!(f.key, Key::Static(_)));
+        if all_static && fields.len() <= 0xffff {
+            // The common case, and a hot spot (a fifth of normalization time
+            // with the comparator sort): rank and index packed in one u32,
+            // so an unstable integer sort keeps equal ranks in write order.
+            for (o, f) in self.order.iter_mut().zip(fields.iter()) {
+                if let Key::Static(k) = f.key {
+                    *o |= (cat.rank[k as usize] as u32) << 16;
+                }
             }
-        });
+            self.order.sort_unstable();
+            for o in self.order.iter_mut() {
+                *o &= 0xffff;
+            }
+        } else {
+            // Stable: of two writes to one field, the later stays later and wins.
+            self.order.sort_by(|&a, &b| {
+                let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
+                match (ka, kb) {
+                    (Key::Static(x), Key::Static(y)) => {
+                        cat.rank[x as usize].cmp(&cat.rank[y as usize])
+                    }
+                    _ => path_of(ka).cmp(path_of(kb)),
+                }
+            });
+        }
 
         out.push(b'{');
         // Object keys currently open, outermost first.
@@ -369,6 +387,19 @@ mod tests {
         assert_eq!(s.matches("\"kind\"").count(), 1, "{s}");
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["event"]["kind"], "signal");
+    }
+
+    #[test]
+    fn last_write_wins_on_the_all_static_path_too() {
+        let mut e = Event::new();
+        e.str(F::EventKind, "event");
+        e.u64(F::SourcePort, 1);
+        e.str(F::EventKind, "alert");
+        e.str(F::Timestamp, "t");
+        assert_eq!(
+            e.to_json_string(),
+            r#"{"@timestamp":"t","event":{"kind":"alert"},"source":{"port":1}}"#
+        );
     }
 
     #[test]

@@ -152,7 +152,7 @@ impl Normalizer {
                 self.tsv.observe(text);
                 return Ok(Outcome::Skipped);
             }
-            b'{' if !matches!(fmt, Format::ZeekTsv | Format::Syslog) => {
+            b'{' | b'[' if !matches!(fmt, Format::ZeekTsv | Format::Syslog) => {
                 return self.json_line(line, out, 0);
             }
             _ => {}
