@@ -410,5 +410,8 @@ fn format_syslog_takes_brace_lines_as_text() {
     let e = n.line(b"{\"not\":\"syslog\"}", &mut out).unwrap_err();
     assert!(!e.0.contains("syslog"), "{e}");
     let e = n.line(b"\"just a string\"", &mut out).unwrap_err();
-    assert!(e.0.contains("not a JSON object") && e.0.contains("not syslog"), "{e}");
+    assert!(
+        e.0.contains("not a JSON object") && e.0.contains("not syslog"),
+        "{e}"
+    );
 }

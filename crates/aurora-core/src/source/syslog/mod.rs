@@ -154,7 +154,9 @@ pub fn normalize(
 ) -> Result<(), RecordError> {
     // Leading blanks come from hand-edited files and some relays; they are
     // not part of any header.
-    let line = line.trim_start_matches([' ', '\t']).trim_end_matches(['\r', '\n']);
+    let line = line
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches(['\r', '\n']);
     check_text(line)?;
     let h = header::parse(line)?;
 
