@@ -177,6 +177,7 @@ ecs_fields! {
     SourcePort => "source.port",
     SourceUserName => "source.user.name",
     Suricata => "suricata",
+    System => "system",
     Tags => "tags",
     ThreatFramework => "threat.framework",
     ThreatTacticId => "threat.tactic.id",

@@ -152,7 +152,9 @@ impl Normalizer {
                 self.tsv.observe(text);
                 return Ok(Outcome::Skipped);
             }
-            b'{' | b'[' if fmt != Format::ZeekTsv => return self.json_line(line, out, 0),
+            b'{' | b'[' if !matches!(fmt, Format::ZeekTsv | Format::Syslog) => {
+                return self.json_line(line, out, 0);
+            }
             _ => {}
         }
         if let Some(h) = self.tsv.current().cloned()
@@ -163,6 +165,18 @@ impl Normalizer {
             zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
             self.finish(line, out);
             return Ok(Outcome::Event);
+        }
+        if matches!(fmt, Format::Auto | Format::Syslog) {
+            return self.syslog_line(line, out).map_err(|e| {
+                if fmt == Format::Auto && e.0 == source::syslog::NO_HEADER {
+                    RecordError::new(
+                        "not a JSON object, no Zeek TSV header seen, and not syslog \
+                         (no <PRI> or timestamp at the start)",
+                    )
+                } else {
+                    e
+                }
+            });
         }
         Err(match fmt {
             Format::ZeekTsv => "Zeek TSV row before any #fields header".into(),
@@ -175,6 +189,16 @@ impl Normalizer {
             }
             _ => "not a JSON object".into(),
         })
+    }
+
+    /// Text that is neither JSON nor a Zeek TSV row: syslog, or a reject
+    /// saying why not.
+    fn syslog_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
+        let text = std::str::from_utf8(line).map_err(utf8_error)?;
+        self.ev.clear();
+        source::syslog::normalize(text, &self.opts.syslog, self.opts.now, &mut self.ev)?;
+        self.finish(line, out);
+        Ok(Outcome::Event)
     }
 
     fn json_line(
