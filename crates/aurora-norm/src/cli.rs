@@ -6,7 +6,8 @@ use clap::{ArgAction, Parser, ValueHint};
 const AFTER_HELP: &str = "\
 Inputs are files, directories (read recursively), glob patterns or - for
 standard input; gzip is recognized by content. Each line is detected on its
-own: Suricata EVE JSON, Zeek JSON, or Zeek TSV rows after their #fields header.
+own: Suricata EVE JSON, Zeek JSON, Zeek TSV rows after their #fields header,
+or syslog (RFC 3164, RFC 5424 and common deviations).
 
 Exit status: 0 every record became an event; 1 finished, some records were
 rejected (see --rejects); 2 could not run (usage, unreadable input).
@@ -15,10 +16,11 @@ Examples:
   aurora-norm eve.json > events.ndjson
   tail -F /var/log/suricata/eve.json | aurora-norm
   aurora-norm /opt/zeek/logs/2026-12-01/*.log.gz
-  cat conn.log dns.log | aurora-norm --rejects bad.ndjson";
+  cat conn.log dns.log | aurora-norm --rejects bad.ndjson
+  aurora-norm --tz Europe/Berlin --year 2025 /var/log/auth.log /var/log/syslog.1.gz";
 
-/// Normalize security logs (Suricata EVE, Zeek JSON and TSV) into ECS events,
-/// one JSON object per line.
+/// Normalize security logs (Suricata EVE, Zeek JSON and TSV, syslog) into ECS
+/// events, one JSON object per line.
 #[derive(Parser, Debug)]
 #[command(name = "aurora-norm", version, about, after_help = AFTER_HELP)]
 pub struct Args {
@@ -51,6 +53,18 @@ pub struct Args {
     /// is the input order whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Time zone of syslog stamps that carry none (an IANA name such as
+    /// Europe/Berlin); recorded in event.timezone. Default: UTC.
+    #[arg(long, value_name = "ZONE", env = "AURORA_TZ",
+          value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_tz(s))]
+    pub tz: Option<aurora_core::source::syslog::Zone>,
+
+    /// Year of syslog stamps that carry none (RFC 3164). Default: the current
+    /// year, or the previous one for stamps more than a day in the future.
+    #[arg(long, value_name = "YEAR",
+          value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_year(s))]
+    pub year: Option<i32>,
 
     /// Print a summary of what came out (events per dataset) on stderr.
     #[arg(long)]

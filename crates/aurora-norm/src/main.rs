@@ -34,6 +34,10 @@ fn real_main(args: cli::Args) -> Result<i32> {
         format,
         source_name: args.source_name.clone(),
         keep_original: !args.no_original,
+        syslog: aurora_core::source::syslog::Settings {
+            year: args.year,
+            tz: args.tz.clone(),
+        },
         ..Options::default()
     };
     let rejects_out: Option<Box<dyn Write + Send>> = match &args.rejects {
