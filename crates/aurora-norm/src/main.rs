@@ -36,7 +36,7 @@ fn real_main(args: cli::Args) -> Result<i32> {
         keep_original: !args.no_original,
         syslog: aurora_core::source::syslog::Settings {
             year: args.year,
-            tz: args.tz.clone(),
+            tz: args.tz,
         },
         ..Options::default()
     };
