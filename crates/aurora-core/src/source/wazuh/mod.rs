@@ -329,7 +329,7 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         for (k, v) in obj.iter() {
             match k {
                 "timestamp" | "TimeStamp" | "@timestamp" | "id" | "full_log" => continue,
-                "data" if eve_used == Some(eve::From::Data) => continue,
+                "data" if eve_used.is_some() => continue,
                 _ => {}
             }
             if !first {
@@ -697,7 +697,10 @@ fn categorize(groups: &List<'_, 24>, file: Option<FileEvent>, suricata: bool, ev
         typ.push("info");
     }
     ev.strs(F::EventCategory, cat.iter());
-    ev.strs(F::EventType, typ.iter());
+    // A Suricata alert has said allowed/denied already.
+    if !(suricata && ev.has(F::EventType)) {
+        ev.strs(F::EventType, typ.iter());
+    }
     if let Some(o) = outcome {
         ev.str(F::EventOutcome, o);
     }
