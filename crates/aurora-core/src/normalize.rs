@@ -201,6 +201,11 @@ impl Normalizer {
                 return Ok(Outcome::Skipped);
             }
             b'{' if fmt != Format::ZeekTsv => return self.json_line(line, out, 0),
+            // A JSON array (a Velociraptor row exported wrong, say): parse it
+            // so the reject says what it is.
+            b'[' if fmt != Format::ZeekTsv && self.tsv.current().is_none() => {
+                return self.json_line(line, out, 0);
+            }
             _ => {}
         }
         // A Wazuh alert forwarded by ossec-csyslogd, before the syslog fallback.
@@ -265,10 +270,17 @@ impl Normalizer {
             Ok(()) => {
                 let root = tape.as_value();
                 if !root.is_object() {
-                    Err(RecordError::new(format!(
-                        "JSON {} where an object was expected",
-                        type_word(root)
-                    )))
+                    let velociraptor = self.opts.format == Format::Velociraptor
+                        || self.velo_hint.is_some()
+                        || self.opts.velociraptor.artifact.is_some();
+                    Err(RecordError::new(if velociraptor {
+                        format!(
+                            "Velociraptor row is a JSON {}, not an object (rows are objects)",
+                            type_word(root)
+                        )
+                    } else {
+                        format!("JSON {} where an object was expected", type_word(root))
+                    }))
                 } else {
                     self.ev.clear();
                     dispatch_json(

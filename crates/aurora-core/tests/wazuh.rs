@@ -58,7 +58,10 @@ fn wazuh_files() -> Vec<String> {
     for dir in ["ait-aecid", "nascon-24-ctf", "ossec-docs"] {
         for e in std::fs::read_dir(format!("{TESTDATA}/wazuh/{dir}")).unwrap() {
             let p = e.unwrap().path();
-            files.push(format!("wazuh/{dir}/{}", p.file_name().unwrap().to_string_lossy()));
+            files.push(format!(
+                "wazuh/{dir}/{}",
+                p.file_name().unwrap().to_string_lossy()
+            ));
         }
     }
     files.sort();
@@ -86,7 +89,10 @@ fn every_wazuh_record_is_one_sensible_event() {
                 ts.len() == 27 && ts.ends_with('Z') && ts[..4] >= *"2010",
                 "{f} #{i}: @timestamp {ts}"
             );
-            assert!(e.get("event").and_then(|x| x.get("created")).is_none(), "{f} #{i}: arrival time used");
+            assert!(
+                e.get("event").and_then(|x| x.get("created")).is_none(),
+                "{f} #{i}: arrival time used"
+            );
             assert_eq!(get(e, "event.kind"), "alert", "{f} #{i}");
             assert_eq!(get(e, "event.module"), "wazuh", "{f} #{i}");
             assert_eq!(get(e, "event.dataset"), "wazuh.alerts", "{f} #{i}");
@@ -94,9 +100,15 @@ fn every_wazuh_record_is_one_sensible_event() {
             let sev = get(e, "event.severity").as_u64().unwrap_or(0);
             assert!((1..=5).contains(&sev), "{f} #{i}: severity {sev}");
             assert!(get(e, "rule.id").is_string(), "{f} #{i}: rule.id");
-            assert!(get(e, "wazuh.rule.level").is_u64(), "{f} #{i}: wazuh.rule.level kept");
+            assert!(
+                get(e, "wazuh.rule.level").is_u64(),
+                "{f} #{i}: wazuh.rule.level kept"
+            );
             assert!(get(e, "event.original").is_string(), "{f} #{i}");
-            assert!(!get(e, "event.category").as_array().unwrap().is_empty(), "{f} #{i}");
+            assert!(
+                !get(e, "event.category").as_array().unwrap().is_empty(),
+                "{f} #{i}"
+            );
         }
         total += r.events.len();
     }
@@ -105,7 +117,10 @@ fn every_wazuh_record_is_one_sensible_event() {
 
 #[test]
 fn severity_follows_rule_level() {
-    let r = run_file(Options::default(), "wazuh/ait-aecid/ossec_insect.alerts.json");
+    let r = run_file(
+        Options::default(),
+        "wazuh/ait-aecid/ossec_insect.alerts.json",
+    );
     for e in &r.events {
         let level = get(e, "wazuh.rule.level").as_u64().unwrap();
         let want = match level {
@@ -159,15 +174,25 @@ fn every_mitre_alert_yields_named_techniques_and_tactics() {
                     None => assert!(tech.contains(&id), "{id} → {tech:?}"),
                 }
             }
-            assert_eq!(arr(get(e, "threat.technique.name")).len(), tech.len(), "{e}");
-            assert_eq!(arr(get(e, "threat.technique.subtechnique.name")).len(), sub.len());
+            assert_eq!(
+                arr(get(e, "threat.technique.name")).len(),
+                tech.len(),
+                "{e}"
+            );
+            assert_eq!(
+                arr(get(e, "threat.technique.subtechnique.name")).len(),
+                sub.len()
+            );
             let tactics = arr(get(e, "threat.tactic.name"));
             for t in input["rule"]["mitre"]["tactic"].as_array().unwrap() {
                 assert!(tactics.contains(&t.as_str().unwrap()), "{t} → {tactics:?}");
             }
             let tactic_ids = arr(get(e, "threat.tactic.id"));
             assert_eq!(tactic_ids.len(), tactics.len());
-            assert!(tactic_ids.iter().all(|t| t.starts_with("TA0")), "{tactic_ids:?}");
+            assert!(
+                tactic_ids.iter().all(|t| t.starts_with("TA0")),
+                "{tactic_ids:?}"
+            );
         }
     }
     assert!(seen >= 5, "only {seen} alerts with rule.mitre.id");
@@ -189,9 +214,18 @@ fn by_id<'a>(r: &'a Run, id: &str) -> &'a Value {
 
 #[test]
 fn named_real_world_alerts() {
-    let insect = run_file(Options::default(), "wazuh/ait-aecid/ossec_insect.alerts.json");
-    let nascon = run_file(Options::default(), "wazuh/nascon-24-ctf/writeup-quoted.alerts.json");
-    let legacy = run_file(Options::default(), "wazuh/ossec-docs/alerts.legacy-ossec.json");
+    let insect = run_file(
+        Options::default(),
+        "wazuh/ait-aecid/ossec_insect.alerts.json",
+    );
+    let nascon = run_file(
+        Options::default(),
+        "wazuh/nascon-24-ctf/writeup-quoted.alerts.json",
+    );
+    let legacy = run_file(
+        Options::default(),
+        "wazuh/ossec-docs/alerts.legacy-ossec.json",
+    );
     let log = run_file(Options::default(), "wazuh/ossec-docs/alerts.log");
     // (name, events, event.id, [(path, expected JSON)])
     type Case<'a> = (&'a str, &'a Run, &'a str, Vec<(&'a str, Value)>);
@@ -205,7 +239,10 @@ fn named_real_world_alerts() {
                 ("@timestamp", json!("2020-03-04T14:14:30.000000Z")),
                 ("rule.id", json!("5503")),
                 ("rule.name", json!("PAM: User login failed.")),
-                ("rule.category", json!(["pam", "syslog", "authentication_failed"])),
+                (
+                    "rule.category",
+                    json!(["pam", "syslog", "authentication_failed"]),
+                ),
                 ("event.category", json!(["authentication"])),
                 ("event.outcome", json!("failure")),
                 ("event.severity", json!(2)),
@@ -231,7 +268,10 @@ fn named_real_world_alerts() {
                 ("event.module", json!("wazuh")),
                 ("event.dataset", json!("wazuh.alerts")),
                 ("rule.id", json!("2016184")),
-                ("rule.name", json!("ET WEB_SERVER ColdFusion administrator access")),
+                (
+                    "rule.name",
+                    json!("ET WEB_SERVER ColdFusion administrator access"),
+                ),
                 ("rule.category", json!("Web Application Attack")),
                 ("rule.ruleset", json!("suricata")),
                 ("source.ip", json!("192.168.10.18")),
@@ -239,11 +279,17 @@ fn named_real_world_alerts() {
                 ("destination.ip", json!("192.168.10.21")),
                 ("destination.port", json!(80)),
                 ("network.transport", json!("tcp")),
-                ("network.community_id", json!("1:Tn+aExTf7dFlFLKUiT4yGl7bJhw=")),
+                (
+                    "network.community_id",
+                    json!("1:Tn+aExTf7dFlFLKUiT4yGl7bJhw="),
+                ),
                 ("suricata.eve.flow_id", json!(1914330066006315u64)),
                 ("suricata.eve.alert.signature_id", json!(2016184)),
                 ("destination.domain", json!("mail.insect.com")),
-                ("url.original", json!("/./cfide/./Administrator/./startstop.html")),
+                (
+                    "url.original",
+                    json!("/./cfide/./Administrator/./startstop.html"),
+                ),
                 ("http.response.status_code", json!(302)),
                 ("event.category", json!(["network", "intrusion_detection"])),
                 ("event.type", json!(["allowed"])),
@@ -259,12 +305,18 @@ fn named_real_world_alerts() {
             "1588001102.9630897",
             vec![
                 ("rule.id", json!("2016184")),
-                ("rule.name", json!("ET WEB_SERVER ColdFusion administrator access")),
+                (
+                    "rule.name",
+                    json!("ET WEB_SERVER ColdFusion administrator access"),
+                ),
                 ("source.ip", json!("192.168.10.18")),
                 ("source.port", json!(41410)),
                 ("destination.ip", json!("192.168.10.21")),
                 ("destination.port", json!(80)),
-                ("network.community_id", json!("1:Tn+aExTf7dFlFLKUiT4yGl7bJhw=")),
+                (
+                    "network.community_id",
+                    json!("1:Tn+aExTf7dFlFLKUiT4yGl7bJhw="),
+                ),
                 ("event.severity", json!(4)),
             ],
         ),
@@ -278,7 +330,10 @@ fn named_real_world_alerts() {
                 ("file.name", json!("vmware-tools")),
                 ("file.directory", json!("/etc/init.d")),
                 ("file.size", json!(45893)),
-                ("file.hash.sha256", json!("a99fc063cdfa3e5bf25118f6af0e434a3727ad53a99dee91321fe207a6172715")),
+                (
+                    "file.hash.sha256",
+                    json!("a99fc063cdfa3e5bf25118f6af0e434a3727ad53a99dee91321fe207a6172715"),
+                ),
                 ("file.owner", json!("root")),
                 ("event.category", json!(["file"])),
                 ("event.type", json!(["change"])),
@@ -286,7 +341,10 @@ fn named_real_world_alerts() {
                 ("threat.technique.id", json!(["T1565"])),
                 ("threat.technique.name", json!(["Data Manipulation"])),
                 ("threat.technique.subtechnique.id", json!(["T1565.001"])),
-                ("threat.technique.subtechnique.name", json!(["Stored Data Manipulation"])),
+                (
+                    "threat.technique.subtechnique.name",
+                    json!(["Stored Data Manipulation"]),
+                ),
                 ("threat.tactic.id", json!(["TA0040"])),
                 ("threat.tactic.name", json!(["Impact"])),
                 ("event.severity", json!(3)),
@@ -297,12 +355,20 @@ fn named_real_world_alerts() {
             &nascon,
             "1707930378.293912",
             vec![
-                ("registry.key", json!("HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\W32Time\\SecureTimeLimits")),
+                (
+                    "registry.key",
+                    json!(
+                        "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\W32Time\\SecureTimeLimits"
+                    ),
+                ),
                 ("registry.value", json!("SecureTimeLow")),
                 ("registry.hive", json!("HKLM")),
                 ("event.category", json!(["registry"])),
                 ("threat.technique.id", json!(["T1565", "T1112"])),
-                ("threat.technique.name", json!(["Data Manipulation", "Modify Registry"])),
+                (
+                    "threat.technique.name",
+                    json!(["Data Manipulation", "Modify Registry"]),
+                ),
                 ("threat.tactic.id", json!(["TA0040", "TA0005"])),
                 ("host.ip", json!("192.168.23.3")),
             ],
@@ -360,7 +426,12 @@ fn named_real_world_alerts() {
                 ("user.name", json!("root")),
                 ("host.name", json!("ubnt")),
                 ("log.file.path", json!("/var/log/syslog-ng/messages")),
-                ("message", json!("Nov  5 15:35:03 ubnt sudo:     root : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/vtysh.pl -c show ip route summary json")),
+                (
+                    "message",
+                    json!(
+                        "Nov  5 15:35:03 ubnt sudo:     root : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/vtysh.pl -c show ip route summary json"
+                    ),
+                ),
                 ("wazuh.rule.level", json!(3)),
             ],
         ),
@@ -428,7 +499,9 @@ fn csyslogd_default_form() {
         ("log.syslog.hostname", json!("enigma")),
         (
             "message",
-            json!("Jul 25 13:26:24 slacker sshd[20440]: Accepted password for root from 192.168.2.190 port 49737 ssh2"),
+            json!(
+                "Jul 25 13:26:24 slacker sshd[20440]: Accepted password for root from 192.168.2.190 port 49737 ssh2"
+            ),
         ),
     ] {
         assert_eq!(get(e, path), &want, "{path} in {e}");
@@ -437,15 +510,25 @@ fn csyslogd_default_form() {
 
 #[test]
 fn alert_json_inside_a_syslog_line() {
-    let alert = std::fs::read_to_string(format!("{TESTDATA}/wazuh/nascon-24-ctf/writeup-quoted.alerts.json"))
-        .unwrap();
+    let alert = std::fs::read_to_string(format!(
+        "{TESTDATA}/wazuh/nascon-24-ctf/writeup-quoted.alerts.json"
+    ))
+    .unwrap();
     let first = alert.lines().next().unwrap();
     let line = format!("<132>Feb  7 15:24:55 socwazuh ossec: {first}");
     let r = run_text(Options::default(), "syslog", &line);
     assert!(r.rejects.is_empty(), "{:?}", r.rejects);
     let direct = run_text(Options::default(), "alerts.json", first);
     let (a, b) = (&r.events[0], &direct.events[0]);
-    for path in ["@timestamp", "event.id", "rule.id", "rule.name", "host.name", "event.severity", "wazuh"] {
+    for path in [
+        "@timestamp",
+        "event.id",
+        "rule.id",
+        "rule.name",
+        "host.name",
+        "event.severity",
+        "wazuh",
+    ] {
         assert_eq!(get(a, path), get(b, path), "{path}");
     }
     assert_eq!(get(a, "log.syslog.priority"), 132);
@@ -456,28 +539,47 @@ fn bad_wazuh_records_are_rejected_with_a_reason() {
     let r = run_file(Options::default(), "bad/wazuh-rule-string.json");
     assert!(r.events.is_empty());
     assert_eq!(r.rejects.len(), 1, "{:?}", r.rejects);
-    assert!(r.rejects[0].1.contains("`rule` is a string"), "{:?}", r.rejects);
+    assert!(
+        r.rejects[0].1.contains("`rule` is a string"),
+        "{:?}",
+        r.rejects
+    );
     let forced = Options {
         format: Format::Wazuh,
         ..Options::default()
     };
-    let r = run_text(forced, "x", r#"{"timestamp":"2024-01-01T00:00:00+0000","agent":{"id":"001"}}"#);
-    assert!(r.rejects[0].1.contains("without a `rule`"), "{:?}", r.rejects);
+    let r = run_text(
+        forced,
+        "x",
+        r#"{"timestamp":"2024-01-01T00:00:00+0000","agent":{"id":"001"}}"#,
+    );
+    assert!(
+        r.rejects[0].1.contains("without a `rule`"),
+        "{:?}",
+        r.rejects
+    );
 }
 
 #[test]
 fn wazuh_and_suricata_lines_mix_in_one_input() {
     let eve = r#"{"timestamp":"2020-03-04T13:56:40.993961+0000","flow_id":1,"event_type":"alert","src_ip":"1.2.3.4"}"#;
-    let wazuh = std::fs::read_to_string(format!("{TESTDATA}/wazuh/ait-aecid/ossec_insect.alerts.json")).unwrap();
+    let wazuh = std::fs::read_to_string(format!(
+        "{TESTDATA}/wazuh/ait-aecid/ossec_insect.alerts.json"
+    ))
+    .unwrap();
     let mut n = Normalizer::new(Arc::new(Options::default()));
     n.start_input("mixed.json", None);
     let mut out = Vec::new();
-    assert_eq!(n.line(wazuh.lines().next().unwrap().as_bytes(), &mut out), Ok(Outcome::Event));
+    assert_eq!(
+        n.line(wazuh.lines().next().unwrap().as_bytes(), &mut out),
+        Ok(Outcome::Event)
+    );
     // The EVE line goes to the Suricata parser (whatever it makes of it),
     // not to the Wazuh one.
     let r = n.line(eve.as_bytes(), &mut out);
     if let Ok(Outcome::Event) = r {
-        let last: Value = serde_json::from_slice(out.split(|b| *b == b'\n').rev().nth(1).unwrap()).unwrap();
+        let last: Value =
+            serde_json::from_slice(out.split(|b| *b == b'\n').rev().nth(1).unwrap()).unwrap();
         assert_ne!(get(&last, "event.module"), "wazuh");
     }
 }

@@ -285,7 +285,7 @@ fn time_columns(artifact: &str) -> &'static [&'static str] {
         "Linux.Forensics.Journal" => &["System.Timestamp", "System.SOURCE_REALTIME_TIMESTAMP"],
         "Linux.Sys.LastUserLogin" => &["login_time"],
         "Windows.EventLogs.Cleared" => &["EventData.EventTime", "EventTime"],
-        "Generic.Client.Stats" => &["client_time", "_ts"],
+        "Generic.Client.Stats" => &["_ts"],
         "Linux.Sys.Pslist" | "Windows.System.Pslist" | "Generic.System.Pstree" => {
             &["StartTime", "CreateTime"]
         }

@@ -106,6 +106,8 @@ struct Decoded<'i> {
     url: Option<&'i str>,
     id: Option<&'i str>,
     status: Option<&'i str>,
+    /// rootcheck's file.
+    file: Option<&'i str>,
 }
 
 impl<'i> Decoded<'i> {
@@ -124,6 +126,7 @@ impl<'i> Decoded<'i> {
             "url" => &mut self.url,
             "id" => &mut self.id,
             "status" => &mut self.status,
+            "file" => &mut self.file,
             _ => return false,
         };
         *slot = tape::str_of(v);
@@ -462,6 +465,10 @@ fn map_decoded<'i>(d: &Decoded<'i>, ev: &mut Event, rel: &mut Related<'i>) {
     }
     if let Some(a) = d.action {
         ev.str(F::EventAction, a);
+    }
+    if let Some(f) = d.file.filter(|f| util::looks_like_path(f)) {
+        ev.str(F::FilePath, f);
+        ev.str(F::FileName, util::base_name(f));
     }
 }
 
