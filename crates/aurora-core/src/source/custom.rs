@@ -604,7 +604,8 @@ pub fn normalize(
             continue;
         };
         let v = unwrap_single(v);
-        if tape::is_null(v) {
+        // Logs write "" for "no value" as often as null (Caddy's user_id).
+        if tape::is_null(v) || tape::str_of(v) == Some("") {
             continue;
         }
         if let (Some(kind), Some(s)) = (rule.related, tape::str_of(v)) {

@@ -664,10 +664,8 @@ impl<'i> Mapped<'i> {
                     self.set_user(u, false)
                 }
             }
-            "DomainName" | "TargetDomainName" | "SubjectDomainName" => {
-                if self.domain.is_none() {
-                    self.domain = s.and_then(present);
-                }
+            "DomainName" | "TargetDomainName" | "SubjectDomainName" if self.domain.is_none() => {
+                self.domain = s.and_then(present);
             }
             "Uid" | "UID" => {
                 if let Some(u) = s.and_then(present) {

@@ -663,10 +663,8 @@ fn categorize(groups: &List<'_, 24>, file: Option<FileEvent>, suricata: bool, ev
                 typ.push("start");
             }
             "syscheck_registry" => cat.push("registry"),
-            "syscheck" | "syscheck_file" | "ossec_fim" => {
-                if !groups.contains("syscheck_registry") {
-                    cat.push("file");
-                }
+            "syscheck" | "syscheck_file" | "ossec_fim" if !groups.contains("syscheck_registry") => {
+                cat.push("file")
             }
             "syscheck_entry_added" => typ.push("creation"),
             "syscheck_entry_modified" => typ.push("change"),
