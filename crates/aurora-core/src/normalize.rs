@@ -208,6 +208,15 @@ impl Normalizer {
             }
             _ => {}
         }
+        if let Some(h) = self.tsv.current().cloned()
+            && matches!(fmt, Format::Auto | Format::ZeekTsv)
+        {
+            let text = std::str::from_utf8(line).map_err(utf8_error)?;
+            self.ev.clear();
+            zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
+            self.finish(line, out);
+            return Ok(Outcome::Event);
+        }
         // A Wazuh alert forwarded by ossec-csyslogd, before the syslog fallback.
         if matches!(fmt, Format::Auto | Format::Wazuh | Format::Syslog)
             && let Ok(text) = std::str::from_utf8(line)
@@ -225,15 +234,6 @@ impl Normalizer {
                 self.finish(line, out);
                 return Ok(Outcome::Event);
             }
-        }
-        if let Some(h) = self.tsv.current().cloned()
-            && matches!(fmt, Format::Auto | Format::ZeekTsv)
-        {
-            let text = std::str::from_utf8(line).map_err(utf8_error)?;
-            self.ev.clear();
-            zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
-            self.finish(line, out);
-            return Ok(Outcome::Event);
         }
         Err(match fmt {
             Format::ZeekTsv => "Zeek TSV row before any #fields header".into(),

@@ -583,3 +583,51 @@ fn wazuh_and_suricata_lines_mix_in_one_input() {
         assert_ne!(get(&last, "event.module"), "wazuh");
     }
 }
+
+/// MITRE shapes the fixtures do not cover: a sub-technique whose tactic
+/// Wazuh names (sshd rule 5710, per Wazuh's ruleset), ids without tactics
+/// (tactics then come from ATT&CK), and an id ATT&CK does not know.
+#[test]
+fn mitre_shapes() {
+    use serde_json::json;
+    let alert = |mitre: &str| {
+        format!(
+            r#"{{"timestamp":"2024-05-01T10:00:00.123+0000","rule":{{"level":5,"description":"sshd: Attempt to login using a non-existent user","id":"5710","mitre":{mitre},"groups":["syslog","sshd","authentication_failed"]}},"agent":{{"id":"002","name":"web1","ip":"10.0.0.5"}},"manager":{{"name":"wazuh"}},"id":"1714557600.1","full_log":"x","decoder":{{"name":"sshd"}},"data":{{"srcip":"203.0.113.9","srcport":"50022","dstuser":"admin"}},"location":"/var/log/auth.log"}}"#
+        )
+    };
+    let cases = [
+        (
+            r#"{"id":["T1110.001","T1021.004"],"tactic":["Credential Access","Lateral Movement"],"technique":["Password Guessing","SSH"]}"#,
+            json!(["T1110", "T1021"]),
+            json!(["Brute Force", "Remote Services"]),
+            json!(["T1110.001", "T1021.004"]),
+            json!(["TA0006", "TA0008"]),
+        ),
+        (
+            r#"{"id":["T1110"]}"#,
+            json!(["T1110"]),
+            json!(["Brute Force"]),
+            Value::Null,
+            json!(["TA0006"]),
+        ),
+        (
+            r#"{"id":["T1999.009"],"tactic":["Impact"],"technique":["Future Technique"]}"#,
+            json!(["T1999"]),
+            Value::Null,
+            json!(["T1999.009"]),
+            json!(["TA0040"]),
+        ),
+    ];
+    for (mitre, tech, names, sub, tactics) in cases {
+        let r = run_text(Options::default(), "alerts.json", &alert(mitre));
+        assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+        let e = &r.events[0];
+        assert_eq!(get(e, "threat.technique.id"), &tech, "{mitre}");
+        assert_eq!(get(e, "threat.technique.name"), &names, "{mitre}");
+        assert_eq!(get(e, "threat.technique.subtechnique.id"), &sub, "{mitre}");
+        assert_eq!(get(e, "threat.tactic.id"), &tactics, "{mitre}");
+        assert_eq!(get(e, "source.port"), 50022);
+        assert_eq!(get(e, "user.name"), "admin");
+        assert_eq!(get(e, "event.outcome"), "failure");
+    }
+}

@@ -66,9 +66,11 @@ fn is_client_id(s: &str) -> bool {
     s.len() > 2 && s.starts_with("C.") && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// `F.BSJMEJIPT6P9I`, `H.49ba8939`: long enough not to be mistaken for a
+/// dotted word in some other log's name (`conn.F.log`).
 fn is_flow_or_hunt_id(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix)
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .is_some_and(|id| id.len() >= 8 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn is_date(s: &str) -> bool {
@@ -179,7 +181,7 @@ fn artifact_from_stem(st: &str, h: &mut FileHint) -> (Option<String>, Option<Str
     let mut art: Vec<&str> = Vec::new();
     while i < segs.len() {
         let s = segs[i];
-        if (s == "F" || s == "H") && i + 1 < segs.len() {
+        if (s == "F" || s == "H") && i + 1 < segs.len() && is_flow_or_hunt_id(segs[i + 1], "") {
             let id = format!("{s}.{}", segs[i + 1]);
             if s == "F" {
                 h.flow_id = Some(id);
@@ -1094,6 +1096,8 @@ mod tests {
         );
         assert!(FileHint::from_name("eve.json").is_none());
         assert!(FileHint::from_name("conn.log").is_none());
+        assert!(FileHint::from_name("conn.F.log").is_none());
+        assert!(FileHint::from_name("2024-01-01.H.json").is_none());
     }
 
     #[test]

@@ -715,8 +715,9 @@ fn categorize(groups: &List<'_, 24>, file: Option<FileEvent>, suricata: bool, ev
 /// (`T1110.001`) go to `threat.technique.subtechnique.*` with their parent
 /// in `threat.technique.*`; names come from ATT&CK, falling back to Wazuh's.
 fn map_mitre(m: Value<'_, '_>, ev: &mut Event) {
-    let ids = m.get("id");
-    let names = m.get("technique");
+    // Wazuh 4 writes id/tactic/technique; some 3.x builds wrote plurals.
+    let ids = m.get("id").or_else(|| m.get("ids"));
+    let names = m.get("technique").or_else(|| m.get("techniques"));
     let mut tech_id: List<'_, 12> = List::default();
     let mut tech_name: List<'_, 12> = List::default();
     let mut sub_id: List<'_, 12> = List::default();
@@ -765,7 +766,8 @@ fn map_mitre(m: Value<'_, '_>, ev: &mut Event) {
             }
         }
     }
-    for name in m.get("tactic").into_iter().flat_map(tape::strs) {
+    let tactics = m.get("tactic").or_else(|| m.get("tactics"));
+    for name in tactics.into_iter().flat_map(tape::strs) {
         if let Some(t) = attack::tactic_by_name(name) {
             tactic_id.push(t.id);
             tactic_name.push(t.name);
