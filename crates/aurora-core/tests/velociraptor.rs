@@ -338,6 +338,37 @@ fn artifact_flag_wins_and_names_the_dataset() {
     assert_eq!(r.rejects.len(), 1);
 }
 
+/// Rows as `hunt_results()` and `velociraptor query --format jsonl` give
+/// them: client and flow columns appended, the artifact in `_Source`.
+#[test]
+fn hunt_result_rows() {
+    let rows = concat!(
+        r#"{"Pid":4,"Ppid":0,"Name":"System","Exe":"","CommandLine":"","Username":"NT AUTHORITY\\SYSTEM","CreateTime":"2024-03-01T07:59:12Z","ClientId":"C.1f2e3d4c5b6a7980","Fqdn":"WIN-FS01.corp.example","FlowId":"F.CNB1TQ1E0H2BC","_Source":"Windows.System.Pslist"}"#,
+        "
+",
+        r#"{"Title":"Suspicious Whoami","Level":"medium","EventID":1,"Computer":"WIN-FS01.corp.example","ClientId":"C.1f2e3d4c5b6a7980","_Source":"Windows.Hayabusa.Sigma"}"#
+    );
+    let r = run_text(opts(Format::Auto), "hunt_results.jsonl", rows);
+    assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    let (p, s) = (&r.events[0], &r.events[1]);
+    for (path, want) in [
+        ("event.dataset", json!("velociraptor.Windows.System.Pslist")),
+        ("@timestamp", json!("2024-03-01T07:59:12.000000Z")),
+        ("host.name", json!("WIN-FS01.corp.example")),
+        ("host.id", json!("C.1f2e3d4c5b6a7980")),
+        ("process.pid", json!(4)),
+        ("process.name", json!("System")),
+        ("user.name", json!("SYSTEM")),
+        ("velociraptor.flow_id", json!("F.CNB1TQ1E0H2BC")),
+        ("event.kind", json!("state")),
+    ] {
+        assert_eq!(get(p, path), &want, "{path} in {p}");
+    }
+    assert_eq!(get(s, "event.kind"), "alert");
+    assert_eq!(get(s, "event.severity"), 3);
+    assert_eq!(get(s, "host.name"), "WIN-FS01.corp.example");
+}
+
 #[test]
 fn an_array_row_is_rejected_with_a_reason() {
     let path = format!("{TESTDATA}/bad/velociraptor-array-row.json");

@@ -361,9 +361,7 @@ impl Mapping {
                 let Some(s) = v.as_str() else {
                     return Err(err(span, "constants: event.module must be a string".into()));
                 };
-                // Loaded once per run: leaking gives the &'static the event
-                // keeps for aurora.source.
-                m.module = Some(Box::leak(s.to_string().into_boxed_str()));
+                m.module = Some(intern(s));
                 continue;
             }
             m.kind_set |= k == "event.kind";
@@ -439,6 +437,20 @@ impl Mapping {
     pub fn module(&self) -> &'static str {
         self.module.unwrap_or("custom")
     }
+}
+
+/// The `&'static str` an event keeps as its module (for `aurora.source`).
+/// A run loads a mapping once; interning keeps repeated loads (tests,
+/// fuzzing) from leaking a copy each time.
+fn intern(s: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.iter().find(|n| **n == s) {
+        return n;
+    }
+    let n: &'static str = Box::leak(s.to_string().into_boxed_str());
+    names.push(n);
+    n
 }
 
 fn toml_to_json(v: &toml::Value, out: &mut Vec<u8>) {

@@ -832,6 +832,12 @@ impl<'i> Mapped<'i> {
                 }
             }
             "_Rule" => self.sigma_rule(v, ev),
+            // Some Sigma artifacts flatten the rule's level into the row.
+            "Level" if class == Class::Sigma => {
+                if let Some(l) = s {
+                    self.severity = self.severity.max(sigma_severity(l));
+                }
+            }
             _ => {}
         }
     }
