@@ -138,6 +138,7 @@ impl Normalizer {
         self.tsv = zeek_tsv::HeaderState::new(tsv_header);
         self.log_hint = source::zeek::log_type_from_file_name(name).map(str::to_string);
         self.velo_hint = source::velociraptor::FileHint::from_name(name);
+        // Call end_input before: a record still open here is discarded.
         self.alerts_log = Default::default();
     }
 
