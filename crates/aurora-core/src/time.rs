@@ -327,7 +327,10 @@ mod tests {
             Some(1_521_911_720_600_000)
         );
         assert_eq!(parse_epoch_secs("XXXXXXXXXX.XXXXXX"), None);
-        assert_eq!(parse_epoch_secs("999999999999.5"), Some(999_999_999_999_500_000));
+        assert_eq!(
+            parse_epoch_secs("999999999999.5"),
+            Some(999_999_999_999_500_000)
+        );
         assert_eq!(parse_epoch_secs("+5"), None);
         assert_eq!(parse_epoch_secs(""), None);
         assert_eq!(

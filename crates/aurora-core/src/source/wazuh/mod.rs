@@ -12,12 +12,13 @@
 //! Suricata identity (signature, flow 5-tuple, Community ID) so that it links
 //! with the same alert read from EVE; see [`eve`].
 
+mod classify;
+mod detail;
 mod eve;
 pub mod text;
 
 pub use text::{AlertsLog, from_syslog_message, is_alerts_log_header, syslog_ossec_message};
 
-use crate::attack;
 use crate::event::Event;
 use crate::fields::F;
 use crate::json;
@@ -25,6 +26,10 @@ use crate::reject::RecordError;
 use crate::source::tape::{self, Value};
 use crate::source::util::{self, List, Related};
 use crate::time;
+use simd_json::prelude::*;
+
+use classify::{categorize, map_mitre};
+use detail::{map_syscheck, map_windows};
 
 /// Keys that only Wazuh/OSSEC alerts carry beside `rule`.
 pub(crate) fn is_alert_key(k: &str) -> bool {
@@ -375,8 +380,6 @@ fn write_keyword(ev: &mut Event, f: F, v: Value<'_, '_>) {
     }
 }
 
-use simd_json::prelude::*;
-
 /// `@timestamp` from `timestamp` (Wazuh), `TimeStamp` ms (OSSEC), an
 /// indexer document's `@timestamp`, or the epoch in the alert id.
 fn set_time(a: &Alert<'_, '_>, ev: &mut Event) {
@@ -470,325 +473,4 @@ fn map_decoded<'i>(d: &Decoded<'i>, ev: &mut Event, rel: &mut Related<'i>) {
         ev.str(F::FilePath, f);
         ev.str(F::FileName, util::base_name(f));
     }
-}
-
-/// Windows event channel alerts: `data.win.{system,eventdata}`.
-fn map_windows<'i>(win: Value<'_, 'i>, ev: &mut Event, rel: &mut Related<'i>) {
-    if let Some(sys) = win.get("system").and_then(|s| s.as_object()) {
-        for (k, v) in sys.iter() {
-            let Some(s) = tape::str_of(v) else { continue };
-            match k {
-                "eventID" => ev.str(F::EventCode, s),
-                "providerName" => ev.str(F::EventProvider, s),
-                "computer" => rel.hosts.push(s),
-                _ => {}
-            }
-        }
-    }
-    let Some(data) = win.get("eventdata").and_then(|s| s.as_object()) else {
-        return;
-    };
-    let (mut target, mut subject) = (None, None);
-    for (k, v) in data.iter() {
-        let Some(s) = tape::str_of(v) else { continue };
-        match k {
-            "targetUserName" => target = Some(s),
-            "subjectUserName" => subject = Some(s),
-            "ipAddress" if util::is_ip(s) => {
-                ev.str(F::SourceIp, s);
-                rel.ip.push(s);
-            }
-            "ipPort" => {
-                if let Ok(p) = s.parse::<u16>() {
-                    ev.u64(F::SourcePort, p as u64);
-                }
-            }
-            "image" | "processName" => ev.str(F::ProcessExecutable, s),
-            "commandLine" => ev.str(F::ProcessCommandLine, s),
-            "processId" | "newProcessId" => {
-                if let Some(pid) = parse_pid(s) {
-                    ev.u64(F::ProcessPid, pid);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(u) = target.or(subject).filter(|u| *u != "-") {
-        ev.str(F::UserName, u);
-        rel.user.push(u);
-    }
-}
-
-/// Windows writes pids in decimal or as `0x1a2b`.
-fn parse_pid(s: &str) -> Option<u64> {
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
-/// What syscheck saw happen to a file: the `event.type` and `event.action`.
-#[derive(Clone, Copy)]
-enum FileEvent {
-    Added,
-    Modified,
-    Deleted,
-}
-
-/// File integrity monitoring: `syscheck.*` → `file.*` (or `registry.*`).
-fn map_syscheck(sc: Value<'_, '_>, registry: bool, ev: &mut Event) -> Option<FileEvent> {
-    let obj = sc.as_object()?;
-    let mut path = None;
-    let mut value_name = None;
-    let mut what = None;
-    let mut hashes: List<'_, 3> = List::default();
-    for (k, v) in obj.iter() {
-        let s = tape::str_of(v);
-        match (k, s) {
-            ("path", Some(p)) => path = Some(p),
-            ("value_name", Some(n)) => value_name = Some(n),
-            ("event", Some(e)) => {
-                what = match e {
-                    "added" => Some(FileEvent::Added),
-                    "modified" => Some(FileEvent::Modified),
-                    "deleted" => Some(FileEvent::Deleted),
-                    _ => None,
-                };
-                ev.str(F::EventAction, e);
-            }
-            ("size_after", _) if !registry => {
-                if let Some(n) = tape::u64_of(v) {
-                    ev.u64(F::FileSize, n);
-                }
-            }
-            ("md5_after", Some(h)) if !h.is_empty() => {
-                hashes.push(h);
-                if !registry {
-                    ev.str(F::FileHashMd5, h);
-                }
-            }
-            ("sha1_after", Some(h)) if !h.is_empty() => {
-                hashes.push(h);
-                if !registry {
-                    ev.str(F::FileHashSha1, h);
-                }
-            }
-            ("sha256_after", Some(h)) if !h.is_empty() => {
-                hashes.push(h);
-                if !registry {
-                    ev.str(F::FileHashSha256, h);
-                }
-            }
-            ("uname_after", Some(u)) => ev.dyn_str("file.owner", u),
-            ("gname_after", Some(g)) => ev.dyn_str("file.group", g),
-            ("uid_after", Some(u)) => ev.dyn_str("file.uid", u),
-            ("gid_after", Some(g)) => ev.dyn_str("file.gid", g),
-            ("inode_after", _) => {
-                if let Some(n) = tape::u64_of(v) {
-                    ev.dyn_with("file.inode", |b| {
-                        b.push(b'"');
-                        json::write_u64(b, n);
-                        b.push(b'"');
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    ev.strs(F::RelatedHash, hashes.iter());
-    if let Some(p) = path {
-        if registry {
-            // ECS registry.key has no hive; registry.path is key\value.
-            ev.dyn_str("registry.key", p);
-            if let Some((hive, _)) = p.split_once('\\') {
-                ev.dyn_str("registry.hive", registry_hive_abbrev(hive));
-            }
-            if let Some(n) = value_name {
-                ev.dyn_str("registry.value", n);
-                ev.dyn_with("registry.path", |b| {
-                    b.push(b'"');
-                    json::escape_into(b, p.as_bytes());
-                    b.extend_from_slice(b"\\\\");
-                    json::escape_into(b, n.as_bytes());
-                    b.push(b'"');
-                });
-            } else {
-                ev.dyn_str("registry.path", p);
-            }
-        } else {
-            ev.str(F::FilePath, p);
-            ev.str(F::FileName, util::base_name(p));
-            if let Some(d) = util::dir_name(p) {
-                ev.str(F::FileDirectory, d);
-            }
-        }
-    }
-    what
-}
-
-fn registry_hive_abbrev(hive: &str) -> &str {
-    match hive {
-        "HKEY_LOCAL_MACHINE" => "HKLM",
-        "HKEY_CURRENT_USER" => "HKCU",
-        "HKEY_USERS" => "HKU",
-        "HKEY_CLASSES_ROOT" => "HKCR",
-        "HKEY_CURRENT_CONFIG" => "HKCC",
-        other => other,
-    }
-}
-
-/// `event.category`, `event.type` and `event.outcome` from the rule's groups
-/// (Wazuh's own classification of what fired).
-fn categorize(groups: &List<'_, 24>, file: Option<FileEvent>, suricata: bool, ev: &mut Event) {
-    let mut cat: List<'static, 6> = List::default();
-    let mut typ: List<'static, 4> = List::default();
-    let mut outcome = None;
-    if suricata {
-        cat.push("network");
-        cat.push("intrusion_detection");
-    }
-    for g in groups.iter() {
-        match g {
-            "authentication_failed"
-            | "authentication_failures"
-            | "win_authentication_failed"
-            | "invalid_login" => {
-                cat.push("authentication");
-                outcome = Some("failure");
-                typ.push("info");
-            }
-            "authentication_success" => {
-                cat.push("authentication");
-                outcome = Some("success");
-                typ.push("start");
-            }
-            "syscheck_registry" => cat.push("registry"),
-            "syscheck" | "syscheck_file" | "ossec_fim" if !groups.contains("syscheck_registry") => {
-                cat.push("file")
-            }
-            "syscheck_entry_added" => typ.push("creation"),
-            "syscheck_entry_modified" => typ.push("change"),
-            "syscheck_entry_deleted" => typ.push("deletion"),
-            "ids" | "suricata" | "snort" | "attack" | "rootcheck" | "exploit_attempt"
-            | "web_scan" | "recon" => cat.push("intrusion_detection"),
-            "web" | "accesslog" | "web-log" => cat.push("web"),
-            "firewall" | "iptables" | "pix" | "cisco_ios" => cat.push("network"),
-            "adduser" | "addgroup" | "account_changed" | "group_changed" | "userdel"
-            | "groupdel" | "policy_changed" => {
-                cat.push("iam");
-                typ.push("change");
-            }
-            "sca" => cat.push("configuration"),
-            "vulnerability-detector" => {
-                cat.push("vulnerability");
-                typ.push("info");
-            }
-            "virus" | "malware" | "virustotal" | "yara" => cat.push("malware"),
-            "sudo" | "process_monitor" | "audit_command" => cat.push("process"),
-            "login_session" => cat.push("session"),
-            _ => {}
-        }
-    }
-    match file {
-        Some(FileEvent::Added) => typ.push("creation"),
-        Some(FileEvent::Modified) => typ.push("change"),
-        Some(FileEvent::Deleted) => typ.push("deletion"),
-        None => {}
-    }
-    if cat.is_empty() {
-        cat.push("host");
-    }
-    if typ.is_empty() {
-        typ.push("info");
-    }
-    ev.strs(F::EventCategory, cat.iter());
-    // A Suricata alert has said allowed/denied already.
-    if !(suricata && ev.has(F::EventType)) {
-        ev.strs(F::EventType, typ.iter());
-    }
-    if let Some(o) = outcome {
-        ev.str(F::EventOutcome, o);
-    }
-}
-
-/// `rule.mitre.{id,tactic,technique}` → `threat.*`. Sub-techniques
-/// (`T1110.001`) go to `threat.technique.subtechnique.*` with their parent
-/// in `threat.technique.*`; names come from ATT&CK, falling back to Wazuh's.
-fn map_mitre(m: Value<'_, '_>, ev: &mut Event) {
-    // Wazuh 4 writes id/tactic/technique; some 3.x builds wrote plurals.
-    let ids = m.get("id").or_else(|| m.get("ids"));
-    let names = m.get("technique").or_else(|| m.get("techniques"));
-    let mut tech_id: List<'_, 12> = List::default();
-    let mut tech_name: List<'_, 12> = List::default();
-    let mut sub_id: List<'_, 12> = List::default();
-    let mut sub_name: List<'_, 12> = List::default();
-    let mut tactic_id: List<'static, 14> = List::default();
-    let mut tactic_name: List<'static, 14> = List::default();
-    let mut table_tactics: List<'static, 14> = List::default();
-    let wazuh_name = |i: usize| names.and_then(|n| n.get_idx(i)).and_then(tape::str_of);
-    for (i, id) in ids.into_iter().flat_map(tape::strs).enumerate() {
-        let id = id.trim();
-        match attack::technique(id) {
-            Some(t) => {
-                for ta in t.tactic_ids.split(',') {
-                    table_tactics.push(ta);
-                }
-                match t.parent.and_then(attack::technique) {
-                    Some(parent) => {
-                        tech_id.push(parent.id);
-                        tech_name.push(parent.name);
-                        sub_id.push(t.id);
-                        sub_name.push(t.name);
-                    }
-                    None => {
-                        tech_id.push(t.id);
-                        tech_name.push(t.name);
-                    }
-                }
-            }
-            None => {
-                // Not in the embedded ATT&CK tables: keep what Wazuh said.
-                match id.split_once('.') {
-                    Some((parent, _)) => {
-                        tech_id.push(parent);
-                        sub_id.push(id);
-                        if let Some(n) = wazuh_name(i) {
-                            sub_name.push(n);
-                        }
-                    }
-                    None => {
-                        tech_id.push(id);
-                        if let Some(n) = wazuh_name(i) {
-                            tech_name.push(n);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let tactics = m.get("tactic").or_else(|| m.get("tactics"));
-    for name in tactics.into_iter().flat_map(tape::strs) {
-        if let Some(t) = attack::tactic_by_name(name) {
-            tactic_id.push(t.id);
-            tactic_name.push(t.name);
-        }
-    }
-    if tactic_id.is_empty() {
-        for id in table_tactics.iter() {
-            if let Some(t) = attack::tactic_by_id(id) {
-                tactic_id.push(t.id);
-                tactic_name.push(t.name);
-            }
-        }
-    }
-    if tech_id.is_empty() && tactic_id.is_empty() {
-        return;
-    }
-    ev.str(F::ThreatFramework, "MITRE ATT&CK");
-    ev.strs(F::ThreatTechniqueId, tech_id.iter());
-    ev.strs(F::ThreatTechniqueName, tech_name.iter());
-    ev.strs(F::ThreatTechniqueSubtechniqueId, sub_id.iter());
-    ev.strs(F::ThreatTechniqueSubtechniqueName, sub_name.iter());
-    ev.strs(F::ThreatTacticId, tactic_id.iter());
-    ev.strs(F::ThreatTacticName, tactic_name.iter());
 }
