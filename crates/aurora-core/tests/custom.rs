@@ -123,6 +123,9 @@ fn broken_mapping_files_name_the_line() {
         .unwrap();
     let e = Mapping::from_toml(&text).unwrap_err();
     assert_eq!(e.line, Some(9), "{e}");
+    let path = std::path::PathBuf::from(format!("{TESTDATA}/bad/custom-mapping-bad-severity.toml"));
+    assert_eq!(Mapping::load(&path).unwrap_err(), e);
+    assert!(Mapping::load(&path.with_extension("missing")).is_err());
     assert!(
         e.to_string()
             .starts_with("line 9: severity.map.500: 7 is not 0–5"),

@@ -433,6 +433,15 @@ impl Mapping {
         Ok(m)
     }
 
+    /// Reads and parses a mapping file (`--mapping FILE`).
+    pub fn load(path: &std::path::Path) -> Result<Mapping, MappingError> {
+        let text = std::fs::read_to_string(path).map_err(|e| MappingError {
+            line: None,
+            message: format!("cannot read the mapping file: {e}"),
+        })?;
+        Mapping::from_toml(&text)
+    }
+
     /// The module name events get (`event.module`, default `custom`).
     pub fn module(&self) -> &'static str {
         self.module.unwrap_or("custom")
