@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 fn files(dir: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for e in entries {
             if e.is_dir() {
@@ -19,7 +22,10 @@ fn files(dir: &str) -> Vec<PathBuf> {
                 let name = e.file_name().unwrap().to_string_lossy().into_owned();
                 // Elastic's expected outputs and loghub's CSV are references,
                 // not sensor output; the index is Velociraptor test metadata.
-                if !name.ends_with(".expected.json") && !name.ends_with(".csv") && name != "INDEX.tsv" {
+                if !name.ends_with(".expected.json")
+                    && !name.ends_with(".csv")
+                    && name != "INDEX.tsv"
+                {
                     out.push(e);
                 }
             }
@@ -33,7 +39,9 @@ fn files(dir: &str) -> Vec<PathBuf> {
 /// Zeek `#` header lines.
 fn records(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
-    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count()
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count()
 }
 
 fn check_dir(dir: &str) {
@@ -41,15 +49,33 @@ fn check_dir(dir: &str) {
         let mut c = norm();
         c.arg(&path).arg("-j1");
         let o = run(c);
-        assert_eq!(o.status.code(), Some(0), "{}: {}", path.display(), stderr(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            stderr(&o)
+        );
         let evs = events(&o.stdout);
         assert_eq!(evs.len(), records(&path), "{}", path.display());
         for e in &evs {
             let ts = e["@timestamp"].as_str().unwrap_or_default();
-            assert!(ts.len() == 27 && ts.ends_with('Z'), "{}: @timestamp {ts:?}", path.display());
-            assert!(e["event"]["kind"].is_string(), "{}: event.kind in {e}", path.display());
+            assert!(
+                ts.len() == 27 && ts.ends_with('Z'),
+                "{}: @timestamp {ts:?}",
+                path.display()
+            );
+            assert!(
+                e["event"]["kind"].is_string(),
+                "{}: event.kind in {e}",
+                path.display()
+            );
             let sev = e["event"]["severity"].as_u64();
-            assert!(matches!(sev, Some(0..=5)), "{}: event.severity in {e}", path.display());
+            assert!(
+                matches!(sev, Some(0..=5)),
+                "{}: event.severity in {e}",
+                path.display()
+            );
             assert!(e["aurora"]["source"].is_string(), "{}", path.display());
             assert!(e["event"]["original"].is_string(), "{}", path.display());
         }

@@ -311,6 +311,17 @@ fn extract<'a>(program: &str, tag: &str, msg: &'a str, ev: &mut Event, f: &mut F
         "klogind" | "kshd" => net::klogind(msg, f),
         "xinetd" => net::xinetd(msg, f),
         p if p.starts_with("postfix") => net::postfix(msg, ev, f),
+        // Wazuh's csyslogd forwards alerts as `ossec: {json}` or
+        // `ossec: Alert Level: …`: those become Wazuh alerts, keeping the
+        // syslog header read above.
+        "ossec" => match crate::source::wazuh::text::from_syslog_message(msg, ev) {
+            Some(Ok(())) => true,
+            Some(Err(e)) => {
+                ev.warn(e.0);
+                true
+            }
+            None => false,
+        },
         _ => false,
     };
     if done {
