@@ -104,6 +104,8 @@ pub struct Normalizer {
     scratch: Vec<u8>,
     ev: Event,
     tsv: zeek_tsv::HeaderState,
+    /// Column boundaries and parsed `#types`, reused across Zeek TSV rows.
+    tsv_rows: zeek_tsv::RowScratch,
     /// Log type guessed from the input's file name (Zeek JSON without `_path`).
     log_hint: Option<String>,
 }
@@ -117,6 +119,7 @@ impl Normalizer {
             scratch: Vec::with_capacity(4096),
             ev: Event::new(),
             tsv: zeek_tsv::HeaderState::default(),
+            tsv_rows: zeek_tsv::RowScratch::default(),
             log_hint: None,
         }
     }
@@ -155,7 +158,13 @@ impl Normalizer {
         {
             let text = std::str::from_utf8(line).map_err(utf8_error)?;
             self.ev.clear();
-            zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
+            zeek_tsv::normalize_row(
+                &h,
+                text,
+                self.log_hint.as_deref(),
+                &mut self.tsv_rows,
+                &mut self.ev,
+            )?;
             self.finish(line, out);
             return Ok(Outcome::Event);
         }

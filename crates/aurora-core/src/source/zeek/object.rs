@@ -1,0 +1,188 @@
+//! Builds the `zeek` object of an event (`{"session_id":…,"dns":{…}}`) from
+//! flat dotted keys, in buffers reused across records.
+//!
+//! Zeek names record fields with dots (`id.orig_h`, `version.major`,
+//! `san.dns`); Elastic expands them into objects, and so does this writer.
+//! Keys are sorted segment by segment so that siblings nest together whatever
+//! order the record listed them in; a later duplicate key wins; a key that is
+//! both a value and a prefix (`a` and `a.b`) keeps the longer one flat
+//! (`"a.b"`) rather than write a duplicate key.
+
+use crate::source::zeek::value::Val;
+use std::cmp::Ordering;
+
+#[derive(Default)]
+pub struct ObjWriter {
+    keys: String,
+    vals: Vec<u8>,
+    /// (key start, key end, value start, value end, insertion order)
+    ents: Vec<(u32, u32, u32, u32, u32)>,
+    open: Vec<(usize, usize)>,
+}
+
+impl ObjWriter {
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.vals.clear();
+        self.ents.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ents.is_empty()
+    }
+
+    /// Adds `prefix.key` (or `key` when `prefix` is empty) = `val`.
+    pub fn put(&mut self, prefix: &str, key: &str, val: &Val<'_>) {
+        self.put_with(prefix, key, |b| val.write(b));
+    }
+
+    pub fn put_with(&mut self, prefix: &str, key: &str, write: impl FnOnce(&mut Vec<u8>)) {
+        let ks = self.keys.len();
+        if !prefix.is_empty() {
+            self.keys.push_str(prefix);
+            self.keys.push('.');
+        }
+        self.keys.push_str(key);
+        let vs = self.vals.len();
+        write(&mut self.vals);
+        let n = self.ents.len() as u32;
+        self.ents.push((
+            ks as u32,
+            self.keys.len() as u32,
+            vs as u32,
+            self.vals.len() as u32,
+            n,
+        ));
+    }
+
+    /// Appends the object as JSON.
+    pub fn write(&mut self, out: &mut Vec<u8>) {
+        let keys = &self.keys;
+        let key = |e: &(u32, u32, u32, u32, u32)| &keys[e.0 as usize..e.1 as usize];
+        self.ents
+            .sort_by(|a, b| cmp_segments(key(a), key(b)).then(a.4.cmp(&b.4)));
+        // Open objects, as byte ranges of `keys`, outermost first.
+        let open = &mut self.open;
+        open.clear();
+        let seg = |r: (usize, usize)| &keys[r.0..r.1];
+        out.push(b'{');
+        let mut first = true;
+        // The leaf written last and the depth it was written at.
+        let mut last_leaf: Option<(usize, (usize, usize))> = None;
+        let n = self.ents.len();
+        for i in 0..n {
+            let e = self.ents[i];
+            let k = key(&e);
+            if i + 1 < n && key(&self.ents[i + 1]) == k {
+                continue;
+            }
+            let base = e.0 as usize;
+            let nparents = k.bytes().filter(|&c| c == b'.').count();
+            let mut pos = 0;
+            let mut common = 0;
+            for s in k.split('.').take(nparents) {
+                if common < open.len() && seg(open[common]) == s {
+                    common += 1;
+                    pos += s.len() + 1;
+                } else {
+                    break;
+                }
+            }
+            while open.len() > common {
+                open.pop();
+                out.push(b'}');
+                first = false;
+            }
+            for s in k[pos..].split('.').take(nparents - common) {
+                if let Some((depth, r)) = last_leaf
+                    && depth == open.len()
+                    && seg(r) == s
+                {
+                    // `s` was written as a value: keep the rest of the path flat.
+                    break;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                crate::json::write_str(out, s);
+                out.extend_from_slice(b":{");
+                open.push((base + pos, base + pos + s.len()));
+                pos += s.len() + 1;
+                first = true;
+            }
+            if !first {
+                out.push(b',');
+            }
+            crate::json::write_str(out, &k[pos..]);
+            out.push(b':');
+            out.extend_from_slice(&self.vals[e.2 as usize..e.3 as usize]);
+            last_leaf = Some((open.len(), (base + pos, e.1 as usize)));
+            first = false;
+        }
+        for _ in 0..open.len() {
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+}
+
+/// Orders dotted keys segment by segment, so `a.b` sorts next to `a` (a
+/// plain byte order would put `a-c` between them).
+fn cmp_segments(a: &str, b: &str) -> Ordering {
+    let mut x = a.split('.');
+    let mut y = b.split('.');
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => match p.cmp(q) {
+                Ordering::Equal => {}
+                o => return o,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn s(v: &str) -> Val<'_> {
+        Val::Str(Cow::Borrowed(v))
+    }
+
+    #[test]
+    fn nests_sorts_and_dedupes() {
+        let mut w = ObjWriter::default();
+        w.put("dns", "query", &s("a"));
+        w.put("", "session_id", &s("C1"));
+        w.put("dns", "version.major", &Val::Count(8));
+        w.put("dns", "a-c", &Val::Bool(true));
+        w.put("dns", "version.minor", &Val::Count(0));
+        w.put("dns", "query", &s("b"));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"session_id":"C1","dns":{"query":"b","a-c":true,"version":{"major":8,"minor":0}}})
+        );
+        assert_eq!(String::from_utf8(out).unwrap().matches("query").count(), 1);
+    }
+
+    #[test]
+    fn leaf_and_prefix_do_not_collide() {
+        let mut w = ObjWriter::default();
+        w.put("x", "a", &Val::Count(1));
+        w.put("x", "a.b", &Val::Count(2));
+        w.put("x", "a.c.d", &Val::Count(3));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"x":{"a":1,"a.b":2,"a.c.d":3}}"#
+        );
+    }
+}
