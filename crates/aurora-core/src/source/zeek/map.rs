@@ -227,7 +227,11 @@ fn field<'a>(
         "_path" | "_write_ts" | "_system_name" => return Ok(false),
         "uid" => {
             if let Some(u) = val.as_str() {
-                ev.str(F::EventId, u);
+                // A file's own id names a files.log event better than the
+                // connection it travelled on.
+                if log != Log::Files {
+                    ev.str(F::EventId, u);
+                }
                 s.obj.put("", "session_id", val);
             }
             return Ok(false);
@@ -492,11 +496,8 @@ fn field<'a>(
             add_ips(&mut s.ips, val);
             true
         }
-        (Log::Files, "fuid") | (Log::Pe | Log::Ocsp, "id") => {
-            if !ev.has(F::EventId) {
-                str_to(val, F::EventId, ev, true);
-            }
-            true
+        (Log::Files, "fuid") | (Log::Pe | Log::Ocsp | Log::X509, "id") => {
+            str_to(val, F::EventId, ev, true)
         }
         (Log::SmbFiles, "path") | (Log::SmbMapping, "path") => str_to(val, F::FilePath, ev, true),
         (Log::SmbFiles, "action") => str_to(val, F::EventAction, ev, true),
