@@ -97,7 +97,7 @@ pub fn community_id(src: IpAddr, dst: IpAddr, proto: u8, sport: u16, dport: u16)
         (sport, dport, false)
     };
     let (mut s, mut d) = (&sb[..sl], &db[..dl]);
-    if !one_way && !(s < d || (s == d && sp < dp)) {
+    if !(one_way || s < d || s == d && sp < dp) {
         std::mem::swap(&mut s, &mut d);
         std::mem::swap(&mut sp, &mut dp);
     }

@@ -84,6 +84,5 @@ fn sniff_gzip(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
 /// to guess which log a file holds (`conn.log.gz` → `conn`).
 pub fn log_stem(name: &str) -> &str {
     let base = name.rsplit('/').next().unwrap_or(name);
-    let base = base.strip_suffix(".gz").unwrap_or(base);
-    base
+    base.strip_suffix(".gz").unwrap_or(base)
 }

@@ -309,10 +309,13 @@ fn pick<'r>(run: &'r Run, id: &str) -> &'r Value {
         .unwrap_or_else(|| panic!("no event {id}"))
 }
 
+/// (what, file, event id or 1-based index, expected fields)
+type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, Value)]);
+
 #[test]
 fn named_real_world_cases() {
     use serde_json::json;
-    let cases: &[(&str, &str, &str, &[(&str, Value)])] = &[
+    let cases: &[Case] = &[
         (
             "conn TSV: a refused connection is denied and failed",
             "zeek-tsv/activecm-rita/closed_conn.log",
@@ -325,7 +328,10 @@ fn named_real_world_cases() {
                 ("destination.port", json!(443)),
                 ("source.bytes", json!(52)),
                 ("zeek.connection.state", json!("REJ")),
-                ("zeek.connection.state_message", json!("Connection attempt rejected.")),
+                (
+                    "zeek.connection.state_message",
+                    json!("Connection attempt rejected."),
+                ),
                 ("@timestamp", json!("2018-01-30T18:14:12.713711Z")),
             ],
         ),
@@ -337,7 +343,10 @@ fn named_real_world_cases() {
                 ("network.transport", json!("icmp")),
                 ("zeek.connection.icmp.type", json!(3)),
                 ("zeek.connection.icmp.code", json!(3)),
-                ("network.community_id", json!("1:gzTID87+KHoT4RFDSqb5aInTPeg=")),
+                (
+                    "network.community_id",
+                    json!("1:gzTID87+KHoT4RFDSqb5aInTPeg="),
+                ),
             ],
         ),
         (
@@ -345,7 +354,10 @@ fn named_real_world_cases() {
             "zeek-tsv/activecm-rita/open_dns.log",
             "CVvreZ2AGtqjnP3nnl",
             &[
-                ("dns.question.name", json!("6dde0175375169c68f.dnsc.r-1x.com")),
+                (
+                    "dns.question.name",
+                    json!("6dde0175375169c68f.dnsc.r-1x.com"),
+                ),
                 ("dns.question.type", json!("TXT")),
                 ("dns.question.class", json!("IN")),
                 ("dns.response_code", json!("NOERROR")),
@@ -360,9 +372,15 @@ fn named_real_world_cases() {
             "zeek-json/brimdata-zed-sample-data/dns.json",
             "CqKst53mF3det3eDV9",
             &[
-                ("dns.answers", json!([{"data": "ise.wrccdc.cpp.edu", "ttl": 2230}, {"data": "134.71.3.16", "ttl": 41830}])),
+                (
+                    "dns.answers",
+                    json!([{"data": "ise.wrccdc.cpp.edu", "ttl": 2230}, {"data": "134.71.3.16", "ttl": 41830}]),
+                ),
                 ("dns.resolved_ip", json!(["134.71.3.16"])),
-                ("related.ip", json!(["10.47.1.100", "10.0.0.100", "134.71.3.16"])),
+                (
+                    "related.ip",
+                    json!(["10.47.1.100", "10.0.0.100", "134.71.3.16"]),
+                ),
                 ("network.protocol", json!("dns")),
             ],
         ),
@@ -389,7 +407,10 @@ fn named_real_world_cases() {
                 ("user.name", json!("user")),
                 ("related.user", json!(["user"])),
                 ("user_agent.original", json!("com.apple.trustd/2.0")),
-                ("network.community_id", json!("1:dtBPRfpKEZyg1iOHss95buwv+cw=")),
+                (
+                    "network.community_id",
+                    json!("1:dtBPRfpKEZyg1iOHss95buwv+cw="),
+                ),
             ],
         ),
         (
@@ -410,7 +431,10 @@ fn named_real_world_cases() {
                 ("tls.version_protocol", json!("tls")),
                 ("tls.client.ja3", json!("bd0bf25947d4a37404f0424edf4db9ad")),
                 ("tls.server.ja3s", json!("8415e777e0df6478fa9e17af0701002f")),
-                ("tls.client.server_name", json!("array808-prod.do.dsp.mp.microsoft.com")),
+                (
+                    "tls.client.server_name",
+                    json!("array808-prod.do.dsp.mp.microsoft.com"),
+                ),
                 ("tls.next_protocol", json!("h2")),
             ],
         ),
@@ -419,7 +443,10 @@ fn named_real_world_cases() {
             "zeek-json/brimdata-zed-sample-data/x509.json",
             "1",
             &[
-                ("tls.server.not_before", json!("2011-09-10T12:15:02.000000Z")),
+                (
+                    "tls.server.not_before",
+                    json!("2011-09-10T12:15:02.000000Z"),
+                ),
                 ("tls.server.x509.serial_number", json!("CC57FE54011E")),
                 ("related.hosts", json!(["localhost.localdomain"])),
                 ("zeek.x509.certificate.key_length", json!(2048)),
@@ -445,8 +472,14 @@ fn named_real_world_cases() {
                 ("@timestamp", json!("2023-11-14T22:13:20.000000Z")),
                 ("event.created", json!("2023-11-14T22:13:20.000000Z")),
                 ("zeek.session_id", json!("CHhAvVGS1DHFjwGM9")),
-                ("file.hash.sha256", json!("6bacfa4536150ed996f2b0c05ab6e345a257225f449aeb9d2018ccd88f4ede43")),
-                ("zeek.files.analyzers", json!(["MD5", "SHA1", "SHA256", "X509"])),
+                (
+                    "file.hash.sha256",
+                    json!("6bacfa4536150ed996f2b0c05ab6e345a257225f449aeb9d2018ccd88f4ede43"),
+                ),
+                (
+                    "zeek.files.analyzers",
+                    json!(["MD5", "SHA1", "SHA256", "X509"]),
+                ),
             ],
         ),
         (
@@ -459,7 +492,12 @@ fn named_real_world_cases() {
                 ("event.severity", json!(3)),
                 ("aurora.severity", json!("medium")),
                 ("rule.name", json!("SSL::Invalid_Server_Cert")),
-                ("message", json!("SSL certificate validation failed with (unable to get local issuer certificate)")),
+                (
+                    "message",
+                    json!(
+                        "SSL certificate validation failed with (unable to get local issuer certificate)"
+                    ),
+                ),
                 ("zeek.notice.actions", json!(["Notice::ACTION_LOG"])),
                 ("zeek.notice.email_dest", json!([])),
             ],
@@ -491,7 +529,10 @@ fn named_real_world_cases() {
             &[
                 ("user.name", json!("anonymous")),
                 ("event.action", json!("PASV")),
-                ("related.ip", json!(["10.164.94.120", "10.47.27.80", "172.20.0.80"])),
+                (
+                    "related.ip",
+                    json!(["10.164.94.120", "10.47.27.80", "172.20.0.80"]),
+                ),
                 ("zeek.ftp.data_channel.resp_p", json!(51263)),
             ],
         ),
@@ -548,7 +589,9 @@ fn named_real_world_cases() {
             "CIOuwB3kJLIhO8re94",
             &[(
                 "error.message",
-                json!("Binpac exception: binpac exception: string mismatch at /usr/src/packages/BUILD/src/analyzer/protocol/rdp/rdp-protocol.pac:81: \nexpected pattern: \"Cookie: mstshash\\=\"\nactual data: \"\\x01\""),
+                json!(
+                    "Binpac exception: binpac exception: string mismatch at /usr/src/packages/BUILD/src/analyzer/protocol/rdp/rdp-protocol.pac:81: \nexpected pattern: \"Cookie: mstshash\\=\"\nactual data: \"\\x01\""
+                ),
             )],
         ),
         (
@@ -579,6 +622,227 @@ fn named_real_world_cases() {
             assert_eq!(get(ev, field), Some(value), "{name}: {field}\n{ev}");
         }
     }
+}
+
+const CONN_HEADER: &str = "#separator \\x09
+#set_separator\t,
+#empty_field\t(empty)
+#unset_field\t-
+#path\tconn
+#open\t2019-02-28-12-07-01
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tconn_state\ttunnel_parents
+#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tstring\tset[string]
+";
+
+#[test]
+fn tsv_edge_cases() {
+    // Escapes: `\x09` is a tab inside a value (not a separator), `\x2c` a
+    // comma inside a set member, `\\` a backslash; `(empty)` an empty set,
+    // `-` an unset field; `#close` ends the log.
+    let text = format!(
+        "{CONN_HEADER}1.5\tC1\t10.0.0.1\t1234\t10.0.0.2\t80\ttcp\ta\\x09b\\\\c\t-\t(empty)\tSF\tx\\x2cy,z\n#close\t2019-02-28-12-08-01\n"
+    );
+    let run = run_text("-", &text, Format::ZeekTsv);
+    assert!(run.rejects.is_empty(), "{:?}", run.rejects);
+    assert_eq!(run.events.len(), 1);
+    let ev = &run.events[0];
+    assert_eq!(get(ev, "network.protocol").unwrap(), "a\tb\\c");
+    assert_eq!(
+        get(ev, "zeek.connection.tunnel_parents").unwrap(),
+        &serde_json::json!(["x,y", "z"])
+    );
+    assert!(
+        get(ev, "zeek.connection.orig_bytes").is_none(),
+        "(empty) count is no value"
+    );
+    assert!(get(ev, "event.duration").is_none(), "- is unset");
+    assert_eq!(
+        get(ev, "@timestamp").unwrap(),
+        "1970-01-01T00:00:01.500000Z"
+    );
+    assert_eq!(run.skipped, 9);
+
+    // A header that changes mid-stream (another separator, another log) and
+    // a row after #close that a new header introduces.
+    let text = format!(
+        "{CONN_HEADER}1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t2\tudp\tdns\t0.5\t10\tS0\t(empty)\n#close\tx\n\
+#separator \\x7c\n#set_separator|;\n#empty_field|EMPTY\n#unset_field|NONE\n#path|dns\n\
+#fields|ts|uid|query|answers|TTLs\n#types|time|string|string|vector[string]|vector[interval]\n\
+2.0|C2|example.org|1.2.3.4;NONE;EMPTY|60.000000;NONE;1.000000\n"
+    );
+    let run = run_text("-", &text, Format::Auto);
+    assert!(run.rejects.is_empty(), "{:?}", run.rejects);
+    assert_eq!(run.events.len(), 2);
+    assert_eq!(get(&run.events[0], "event.dataset").unwrap(), "zeek.conn");
+    assert_eq!(
+        get(&run.events[0], "event.type").unwrap(),
+        &serde_json::json!(["connection", "start"])
+    );
+    let dns = &run.events[1];
+    assert_eq!(get(dns, "event.dataset").unwrap(), "zeek.dns");
+    assert_eq!(get(dns, "dns.question.name").unwrap(), "example.org");
+    assert_eq!(
+        get(dns, "zeek.dns.answers").unwrap(),
+        &serde_json::json!(["1.2.3.4", null, ""])
+    );
+
+    // #path missing: the file name says which log; with no name either, the
+    // columns do.
+    let no_path = CONN_HEADER.replace("#path\tconn\n", "");
+    let row = "1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t2\tudp\tdns\t0.5\t10\tS0\t(empty)\n";
+    let run = run_text(
+        "/logs/2019-02-28/dns.03:00:00-04:00:00.log",
+        &format!("{no_path}{row}"),
+        Format::Auto,
+    );
+    assert_eq!(get(&run.events[0], "event.dataset").unwrap(), "zeek.dns");
+    let run = run_text("-", &format!("{no_path}{row}"), Format::Auto);
+    assert_eq!(get(&run.events[0], "event.dataset").unwrap(), "zeek.conn");
+}
+
+#[test]
+fn concatenated_logs_in_one_stream() {
+    let files = [
+        "zeek-tsv/activecm-rita/closed_conn.log",
+        "zeek-tsv/activecm-rita/open_dns.log",
+        "zeek-tsv/brimdata-zed-sample-data/ssl.log",
+        "zeek-tsv/zeek-btest-baselines/scripts.base.files.x509.files.files.log",
+        "zeek-tsv/brimdata-zed-sample-data/notice.log",
+    ];
+    let mut all = String::new();
+    let mut want = Vec::new();
+    for f in files {
+        let run = run_file(&testdata(f));
+        want.extend(
+            run.events
+                .iter()
+                .map(|e| get(e, "event.dataset").unwrap().clone()),
+        );
+        all.push_str(&std::fs::read_to_string(testdata(f)).unwrap());
+    }
+    // As `cat a.log b.log | aurora-norm` sees them: one input, no name.
+    let run = run_text("-", &all, Format::Auto);
+    assert!(
+        run.rejects.is_empty(),
+        "{:?}",
+        &run.rejects[..run.rejects.len().min(3)]
+    );
+    let got: Vec<Value> = run
+        .events
+        .iter()
+        .map(|e| get(e, "event.dataset").unwrap().clone())
+        .collect();
+    assert_eq!(got, want);
+    assert!(got.len() > 500);
+}
+
+/// Every `testdata/bad/zeek-*` file: which lines are rejected and why, and
+/// how many events come out. Lines not listed must be events.
+/// (file, rejected lines with their reasons, number of events)
+type BadCase<'a> = (&'a str, &'a [(usize, &'a str)], usize);
+
+#[test]
+fn bad_input_is_rejected_with_a_precise_reason() {
+    let cases: &[BadCase] = &[
+        (
+            "zeek-short-row.log",
+            &[
+                (9, "row has 7 columns, #fields names 10"),
+                (10, "row has 11 columns, #fields names 10"),
+            ],
+            1,
+        ),
+        (
+            "zeek-wrong-types.log",
+            &[
+                (8, r#"column 8 (orig_bytes): "abc" is not a count"#),
+                (
+                    9,
+                    r#"column 3 (id.orig_h): "not-an-ip" is not an IP address"#,
+                ),
+                (10, r#"column 4 (id.orig_p): "70000" is not a port"#),
+                (11, r#"column 9 (local_orig): "yes" is not a bool (T or F)"#),
+                (
+                    12,
+                    r#"column 10 (tunnel_parents): "10.0.0.9,fe80::zz" is not an IP address member"#,
+                ),
+            ],
+            // An unreadable ts is no reject: the row gets the arrival time.
+            1,
+        ),
+        (
+            "zeek-types-count.log",
+            &[(8, "#types names 8 columns, #fields names 10")],
+            0,
+        ),
+        (
+            "zeek-row-before-header.log",
+            &[(1, "not a JSON object, and no Zeek TSV header seen")],
+            1,
+        ),
+        (
+            "zeek-binary-separator.log",
+            &[
+                (2, "invalid UTF-8 at byte 7"),
+                (3, "invalid UTF-8 at byte 3"),
+            ],
+            0,
+        ),
+        (
+            "zeek-port-string.json",
+            &[
+                (1, r#"id.orig_p is "http", not a port number"#),
+                (2, r#"id.orig_h is "999.168.86.167", not an IP address"#),
+                (3, "id.orig_p is -1, not a port number"),
+            ],
+            // A port written as a numeric string is read as the number.
+            1,
+        ),
+        // Documented oddities, not rejects: an unreadable ts (arrival time
+        // and a warning), a nested `id` object (kept under zeek.conn.id, no
+        // source.ip), an unknown conn_state, nulls, a dotted _path, a key
+        // that is both a value and a prefix, a ts in milliseconds.
+        ("zeek-oddities.json", &[], 3),
+    ];
+    for (file, want_rejects, want_events) in cases {
+        let path = testdata(&format!("bad/{file}"));
+        let bytes = std::fs::read(&path).unwrap();
+        let mut n = Normalizer::new(opts(Format::Auto));
+        n.start_input(path.to_str().unwrap(), None);
+        let (mut events, mut rejects) = (Vec::new(), Vec::new());
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let mut out = Vec::new();
+            match n.line(line, &mut out) {
+                Ok(Outcome::Event) => {
+                    let v: Value = serde_json::from_slice(&out).unwrap();
+                    events.push(v);
+                }
+                Ok(Outcome::Skipped) => {}
+                Err(e) => rejects.push((i + 1, e.0)),
+            }
+        }
+        let got: Vec<(usize, &str)> = rejects.iter().map(|(l, r)| (*l, r.as_str())).collect();
+        assert_eq!(&got, want_rejects, "{file}");
+        assert_eq!(events.len(), *want_events, "{file}");
+    }
+    let odd = run_file(&testdata("bad/zeek-oddities.json"));
+    assert_eq!(
+        get(&odd.events[0], "aurora.warnings").unwrap(),
+        &serde_json::json!(["the record has no usable time: @timestamp is when aurora read it"])
+    );
+    assert_eq!(
+        get(&odd.events[1], "zeek.connection.id.orig_h").unwrap(),
+        "10.0.0.1"
+    );
+    assert_eq!(
+        get(&odd.events[2], "@timestamp").unwrap(),
+        "2019-01-11T06:33:35.857000Z"
+    );
+    // `a` is a value and `a.b` would need it as an object: `a.b` stays flat.
+    assert_eq!(
+        get(&odd.events[2], "zeek.conn.with.dots").unwrap(),
+        &serde_json::json!({"a": 1, "a.b": 2})
+    );
 }
 
 #[test]

@@ -207,6 +207,7 @@ impl<'a> Record<'a> for Row<'a> {
                     raw,
                     set_separator: &h.set_separator,
                     unset: &h.unset_field,
+                    empty: &h.empty_field,
                     elem: ty.scalar,
                 };
                 if let Err(what) = check_tsv_list(&l) {

@@ -93,12 +93,15 @@ impl ObjWriter {
                 out.push(b'}');
                 first = false;
             }
+            let mut flat = false;
             for s in k[pos..].split('.').take(nparents - common) {
                 if let Some((depth, r)) = last_leaf
                     && depth == open.len()
                     && seg(r) == s
                 {
-                    // `s` was written as a value: keep the rest of the path flat.
+                    // `s` was written as a value: keep the rest of the path
+                    // flat (and `s` blocking, for its other children).
+                    flat = true;
                     break;
                 }
                 if !first {
@@ -116,7 +119,9 @@ impl ObjWriter {
             crate::json::write_str(out, &k[pos..]);
             out.push(b':');
             out.extend_from_slice(&self.vals[e.2 as usize..e.3 as usize]);
-            last_leaf = Some((open.len(), (base + pos, e.1 as usize)));
+            if !flat {
+                last_leaf = Some((open.len(), (base + pos, e.1 as usize)));
+            }
             first = false;
         }
         for _ in 0..open.len() {

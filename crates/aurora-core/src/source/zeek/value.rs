@@ -77,6 +77,7 @@ pub struct TsvList<'a> {
     pub raw: &'a str,
     pub set_separator: &'a str,
     pub unset: &'a str,
+    pub empty: &'a str,
     pub elem: Scalar,
 }
 
@@ -236,6 +237,8 @@ impl<'a> Val<'a> {
                 for part in l.raw.split(l.set_separator) {
                     if part == l.unset {
                         f(Val::Null);
+                    } else if part == l.empty && l.elem == Scalar::Str {
+                        f(Val::Str(Cow::Borrowed("")));
                     } else if let Ok(v) = Val::from_tsv(part, l.elem) {
                         f(v);
                     }
@@ -284,7 +287,7 @@ impl<'a> Val<'a> {
 /// bad member rejects the row instead of vanishing later.
 pub fn check_tsv_list(l: &TsvList<'_>) -> Result<(), &'static str> {
     for part in l.raw.split(l.set_separator) {
-        if part != l.unset {
+        if part != l.unset && !(part == l.empty && l.elem == Scalar::Str) {
             Val::from_tsv(part, l.elem)?;
         }
     }
