@@ -686,6 +686,17 @@ fn tsv_edge_cases() {
         &serde_json::json!(["1.2.3.4", null, ""])
     );
 
+    // ICMPv6: Zeek's proto is `icmp`, the Community ID uses protocol 58
+    // (the spec's neighbour-solicitation vector).
+    let text = format!(
+        "{CONN_HEADER}1.0\tC1\tfe80::200:86ff:fe05:80da\t135\tfe80::260:97ff:fe07:69ea\t0\ticmp\t-\t-\t-\tOTH\t(empty)\n"
+    );
+    let run = run_text("-", &text, Format::Auto);
+    let ev = &run.events[0];
+    assert_eq!(get(ev, "network.community_id").unwrap(), "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=");
+    assert_eq!(get(ev, "zeek.connection.icmp.type").unwrap(), 135);
+    assert!(get(ev, "source.port").is_none());
+
     // #path missing: the file name says which log; with no name either, the
     // columns do.
     let no_path = CONN_HEADER.replace("#path\tconn\n", "");

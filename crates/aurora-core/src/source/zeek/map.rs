@@ -643,12 +643,23 @@ fn field<'a>(
 }
 
 fn set_transport(p: &str, f: &mut Facts<'_>, ev: &mut Event) {
-    let lower = p.to_ascii_lowercase();
-    if lower == "unknown_transport" || lower.is_empty() {
-        return;
-    }
-    f.proto = community_id::proto_number(&lower);
-    ev.str(F::NetworkTransport, &lower);
+    // Zeek spells transports in lower case; the common ones are matched
+    // without allocating.
+    let (name, num) = match p {
+        "tcp" => ("tcp", Some(community_id::TCP)),
+        "udp" => ("udp", Some(community_id::UDP)),
+        "icmp" => ("icmp", Some(community_id::ICMP)),
+        "" | "unknown_transport" => return,
+        other => {
+            let lower = other.to_ascii_lowercase();
+            f.proto = community_id::proto_number(&lower);
+            ev.str(F::NetworkTransport, &lower);
+            f.transport_set = true;
+            return;
+        }
+    };
+    f.proto = num;
+    ev.str(F::NetworkTransport, name);
     f.transport_set = true;
 }
 
@@ -764,6 +775,10 @@ fn finish(
         }
     }
 
+    // Zeek says `icmp` for ICMPv6 too; the flow hash needs the real number.
+    if f.proto == Some(community_id::ICMP) && matches!(f.orig, Some(IpAddr::V6(_))) {
+        f.proto = Some(community_id::ICMP6);
+    }
     // ICMP has no ports: Zeek logs type and code in their place.
     let icmp = matches!(f.proto, Some(community_id::ICMP | community_id::ICMP6));
     if icmp {
