@@ -693,7 +693,10 @@ fn tsv_edge_cases() {
     );
     let run = run_text("-", &text, Format::Auto);
     let ev = &run.events[0];
-    assert_eq!(get(ev, "network.community_id").unwrap(), "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=");
+    assert_eq!(
+        get(ev, "network.community_id").unwrap(),
+        "1:dGHyGvjMfljg6Bppwm3bg0LO8TY="
+    );
     assert_eq!(get(ev, "zeek.connection.icmp.type").unwrap(), 135);
     assert!(get(ev, "source.port").is_none());
 

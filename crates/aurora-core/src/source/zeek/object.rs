@@ -17,7 +17,21 @@ pub struct ObjWriter {
     vals: Vec<u8>,
     /// (key start, key end, value start, value end, insertion order)
     ents: Vec<(u32, u32, u32, u32, u32)>,
+    /// FNV-1a of each entry's key, to find duplicates and clashes cheaply.
+    hashes: Vec<u64>,
     open: Vec<(usize, usize)>,
+    /// The fast path's open objects: (key range, hash of the path so far).
+    fast_open: Vec<(usize, usize, u64)>,
+    /// Hashes of object paths the fast path has closed.
+    closed: Vec<u64>,
+}
+
+fn fnv(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in b {
+        h = (h ^ c as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 impl ObjWriter {
@@ -25,6 +39,7 @@ impl ObjWriter {
         self.keys.clear();
         self.vals.clear();
         self.ents.clear();
+        self.hashes.clear();
     }
 
     pub fn is_empty(&self) -> bool {
@@ -46,6 +61,7 @@ impl ObjWriter {
         let vs = self.vals.len();
         write(&mut self.vals);
         let n = self.ents.len() as u32;
+        self.hashes.push(fnv(&self.keys.as_bytes()[ks..]));
         self.ents.push((
             ks as u32,
             self.keys.len() as u32,
@@ -57,6 +73,87 @@ impl ObjWriter {
 
     /// Appends the object as JSON.
     pub fn write(&mut self, out: &mut Vec<u8>) {
+        let start = out.len();
+        if self.write_in_order(out) {
+            return;
+        }
+        out.truncate(start);
+        self.write_sorted(out);
+    }
+
+    /// The common case, without sorting: Zeek lists the fields of a record
+    /// together, so objects can be written in the record's order. Returns
+    /// false (leaving `out` to be truncated) on a duplicate key, an object
+    /// whose members are not adjacent, or a key that is a value and a prefix.
+    fn write_in_order(&mut self, out: &mut Vec<u8>) -> bool {
+        let n = self.ents.len();
+        for i in 0..n {
+            for j in i + 1..n {
+                if self.hashes[i] == self.hashes[j] {
+                    return false;
+                }
+            }
+        }
+        let keys = self.keys.as_bytes();
+        let open = &mut self.fast_open;
+        let closed = &mut self.closed;
+        open.clear();
+        closed.clear();
+        out.push(b'{');
+        let mut first = true;
+        for e in &self.ents {
+            let (ks, ke) = (e.0 as usize, e.1 as usize);
+            let k = &keys[ks..ke];
+            // Walk the segments of `k`, keeping those already open.
+            let mut pos = 0;
+            let mut depth = 0;
+            while let Some(dot) = memchr::memchr(b'.', &k[pos..]) {
+                let seg = &k[pos..pos + dot];
+                match open.get(depth) {
+                    Some(&(s, e2, _)) if &keys[s..e2] == seg => {
+                        depth += 1;
+                        pos += dot + 1;
+                    }
+                    _ => break,
+                }
+            }
+            while open.len() > depth {
+                if let Some((_, _, h)) = open.pop() {
+                    closed.push(h);
+                }
+                out.push(b'}');
+                first = false;
+            }
+            while let Some(dot) = memchr::memchr(b'.', &k[pos..]) {
+                let h = fnv(&k[..pos + dot]);
+                if closed.contains(&h) || self.hashes.contains(&h) {
+                    return false;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                json_key(out, &k[pos..pos + dot]);
+                out.push(b'{');
+                open.push((ks + pos, ks + pos + dot, h));
+                pos += dot + 1;
+                first = true;
+            }
+            if !first {
+                out.push(b',');
+            }
+            json_key(out, &k[pos..]);
+            out.extend_from_slice(&self.vals[e.2 as usize..e.3 as usize]);
+            first = false;
+        }
+        for _ in 0..open.len() {
+            out.push(b'}');
+        }
+        out.push(b'}');
+        true
+    }
+
+    /// The general case: sorted by key, segment by segment.
+    fn write_sorted(&mut self, out: &mut Vec<u8>) {
         let keys = &self.keys;
         let key = |e: &(u32, u32, u32, u32, u32)| &keys[e.0 as usize..e.1 as usize];
         self.ents
@@ -131,6 +228,13 @@ impl ObjWriter {
     }
 }
 
+/// Writes `"key":`; keys are slices of UTF-8 keys cut at ASCII dots.
+fn json_key(out: &mut Vec<u8>, k: &[u8]) {
+    out.push(b'"');
+    crate::json::escape_into(out, k);
+    out.extend_from_slice(b"\":");
+}
+
 /// Orders dotted keys segment by segment, so `a.b` sorts next to `a` (a
 /// plain byte order would put `a-c` between them).
 fn cmp_segments(a: &str, b: &str) -> Ordering {
@@ -175,6 +279,33 @@ mod tests {
             serde_json::json!({"session_id":"C1","dns":{"query":"b","a-c":true,"version":{"major":8,"minor":0}}})
         );
         assert_eq!(String::from_utf8(out).unwrap().matches("query").count(), 1);
+    }
+
+    #[test]
+    fn keeps_record_order_when_it_can() {
+        let mut w = ObjWriter::default();
+        w.put("", "session_id", &s("C1"));
+        w.put("x", "b", &Val::Count(1));
+        w.put("x", "v.major", &Val::Count(2));
+        w.put("x", "v.minor", &Val::Count(3));
+        w.put("x", "a", &Val::Count(4));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"session_id":"C1","x":{"b":1,"v":{"major":2,"minor":3},"a":4}}"#
+        );
+        // Members of `v` apart: sorted instead.
+        let mut w = ObjWriter::default();
+        w.put("x", "v.major", &Val::Count(2));
+        w.put("x", "a", &Val::Count(4));
+        w.put("x", "v.minor", &Val::Count(3));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"x":{"a":4,"v":{"major":2,"minor":3}}}"#
+        );
     }
 
     #[test]
