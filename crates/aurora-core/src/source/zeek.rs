@@ -7,6 +7,7 @@
 pub mod logs;
 pub mod map;
 pub mod object;
+pub mod protocols;
 pub mod value;
 
 /// Zeek log types aurora knows by name, longest first so that `smb_files`
