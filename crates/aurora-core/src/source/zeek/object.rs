@@ -6,7 +6,10 @@
 //! Keys are sorted segment by segment so that siblings nest together whatever
 //! order the record listed them in; a later duplicate key wins; a key that is
 //! both a value and a prefix (`a` and `a.b`) keeps the longer one flat
-//! (`"a.b"`) rather than write a duplicate key.
+//! (`"a.b"`) rather than write a duplicate key. Keys come from the input, so
+//! one with an empty segment (`a..b`) or more than [`MAX_DOTS`] dots is not
+//! expanded past its first segment: the output never nests deeper than a
+//! JSON reader's recursion limit allows.
 
 use crate::source::zeek::value::Val;
 use std::cmp::Ordering;
@@ -17,6 +20,8 @@ pub struct ObjWriter {
     vals: Vec<u8>,
     /// (key start, key end, value start, value end, insertion order)
     ents: Vec<(u32, u32, u32, u32, u32)>,
+    /// Per entry, how many bytes of the key may be cut at dots.
+    splits: Vec<u32>,
     /// FNV-1a of each entry's key, to find duplicates and clashes cheaply.
     hashes: Vec<u64>,
     open: Vec<(usize, usize)>,
@@ -24,6 +29,28 @@ pub struct ObjWriter {
     fast_open: Vec<(usize, usize, u64)>,
     /// Hashes of object paths the fast path has closed.
     closed: Vec<u64>,
+}
+
+/// The most dots a key may have and still be expanded (Zeek's own keys,
+/// namespace included, have at most three).
+pub const MAX_DOTS: usize = 6;
+
+/// How much of `full` may be cut at dots: all of it, or only up to and
+/// including its first dot for keys that are odd (see the module notes).
+fn split_len(full: &str) -> usize {
+    let b = full.as_bytes();
+    let dots = b.iter().filter(|&&c| c == b'.').count();
+    let odd = dots > MAX_DOTS
+        || b.first() == Some(&b'.')
+        || b.last() == Some(&b'.')
+        || memchr::memmem::find(b, b"..").is_some();
+    if !odd {
+        return b.len();
+    }
+    match memchr::memchr(b'.', b) {
+        Some(p) if p > 0 => p + 1,
+        _ => 0,
+    }
 }
 
 fn fnv(b: &[u8]) -> u64 {
@@ -40,6 +67,7 @@ impl ObjWriter {
         self.vals.clear();
         self.ents.clear();
         self.hashes.clear();
+        self.splits.clear();
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,6 +90,7 @@ impl ObjWriter {
         write(&mut self.vals);
         let n = self.ents.len() as u32;
         self.hashes.push(fnv(&self.keys.as_bytes()[ks..]));
+        self.splits.push(split_len(&self.keys[ks..]) as u32);
         self.ents.push((
             ks as u32,
             self.keys.len() as u32,
@@ -101,13 +130,14 @@ impl ObjWriter {
         closed.clear();
         out.push(b'{');
         let mut first = true;
-        for e in &self.ents {
+        for (e, &split) in self.ents.iter().zip(&self.splits) {
             let (ks, ke) = (e.0 as usize, e.1 as usize);
             let k = &keys[ks..ke];
+            let split = split as usize;
             // Walk the segments of `k`, keeping those already open.
             let mut pos = 0;
             let mut depth = 0;
-            while let Some(dot) = memchr::memchr(b'.', &k[pos..]) {
+            while let Some(dot) = memchr::memchr(b'.', &k[pos..split.max(pos)]) {
                 let seg = &k[pos..pos + dot];
                 match open.get(depth) {
                     Some(&(s, e2, _)) if &keys[s..e2] == seg => {
@@ -124,7 +154,7 @@ impl ObjWriter {
                 out.push(b'}');
                 first = false;
             }
-            while let Some(dot) = memchr::memchr(b'.', &k[pos..]) {
+            while let Some(dot) = memchr::memchr(b'.', &k[pos..split.max(pos)]) {
                 let h = fnv(&k[..pos + dot]);
                 if closed.contains(&h) || self.hashes.contains(&h) {
                     return false;
@@ -155,9 +185,12 @@ impl ObjWriter {
     /// The general case: sorted by key, segment by segment.
     fn write_sorted(&mut self, out: &mut Vec<u8>) {
         let keys = &self.keys;
+        let splits = &self.splits;
         let key = |e: &(u32, u32, u32, u32, u32)| &keys[e.0 as usize..e.1 as usize];
-        self.ents
-            .sort_by(|a, b| cmp_segments(key(a), key(b)).then(a.4.cmp(&b.4)));
+        let split_of = |e: &(u32, u32, u32, u32, u32)| splits[e.4 as usize] as usize;
+        self.ents.sort_by(|a, b| {
+            cmp_segments(segs(key(a), split_of(a)), segs(key(b), split_of(b))).then(a.4.cmp(&b.4))
+        });
         // Open objects, as byte ranges of `keys`, outermost first.
         let open = &mut self.open;
         open.clear();
@@ -174,7 +207,10 @@ impl ObjWriter {
                 continue;
             }
             let base = e.0 as usize;
-            let nparents = k.bytes().filter(|&c| c == b'.').count();
+            let nparents = k.as_bytes()[..split_of(&e).min(k.len())]
+                .iter()
+                .filter(|&&c| c == b'.')
+                .count();
             let mut pos = 0;
             let mut common = 0;
             for s in k.split('.').take(nparents) {
@@ -235,11 +271,26 @@ fn json_key(out: &mut Vec<u8>, k: &[u8]) {
     out.extend_from_slice(b"\":");
 }
 
+/// The segments of a key: cut at every dot within its first `split` bytes,
+/// the rest being the last segment.
+fn segs(k: &str, split: usize) -> impl Iterator<Item = &str> {
+    let (head, tail) = if split >= k.len() {
+        (k, None)
+    } else if split == 0 {
+        ("", Some(k))
+    } else {
+        (&k[..split - 1], Some(&k[split..]))
+    };
+    let head = (tail.is_none() || !head.is_empty()).then(|| head.split('.'));
+    head.into_iter().flatten().chain(tail)
+}
+
 /// Orders dotted keys segment by segment, so `a.b` sorts next to `a` (a
 /// plain byte order would put `a-c` between them).
-fn cmp_segments(a: &str, b: &str) -> Ordering {
-    let mut x = a.split('.');
-    let mut y = b.split('.');
+fn cmp_segments<'s>(
+    mut x: impl Iterator<Item = &'s str>,
+    mut y: impl Iterator<Item = &'s str>,
+) -> Ordering {
     loop {
         match (x.next(), y.next()) {
             (None, None) => return Ordering::Equal,
@@ -306,6 +357,31 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"{"x":{"a":4,"v":{"major":2,"minor":3}}}"#
         );
+    }
+
+    #[test]
+    fn odd_keys_nest_no_deeper_than_their_first_segment() {
+        let deep = format!("id{}x", ".".repeat(300));
+        let mut w = ObjWriter::default();
+        w.put("conn", "id.a", &Val::Count(1));
+        w.put("conn", &deep, &Val::Count(2));
+        w.put("conn", "a.b.c.d.e.f.g", &Val::Count(3));
+        w.put("conn", "id.z", &Val::Count(4));
+        w.put("conn", ".lead", &Val::Count(5));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["conn"]["id"], serde_json::json!({"a": 1, "z": 4}));
+        assert_eq!(v["conn"][deep.as_str()], 2);
+        assert_eq!(v["conn"]["a.b.c.d.e.f.g"], 3);
+        assert_eq!(v["conn"][".lead"], 5);
+        // The in-order writer gives up on `id` apart; the sorted one agrees.
+        let mut w = ObjWriter::default();
+        w.put("", &deep, &Val::Count(2));
+        let mut out = Vec::new();
+        w.write(&mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["id"][".".repeat(299) + "x"], 2);
     }
 
     #[test]
