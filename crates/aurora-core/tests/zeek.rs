@@ -325,3 +325,37 @@ fn bad_input_is_rejected_with_a_precise_reason() {
         &serde_json::json!({"a": 1, "a.b": 2})
     );
 }
+
+/// A hostile record: thousands of keys and answers. It must come out whole
+/// (every key under zeek.*) with related.ip capped, not take quadratic time.
+#[test]
+fn wide_records_are_kept_and_related_ip_is_capped() {
+    let mut rec = serde_json::Map::new();
+    rec.insert("_path".into(), "dns".into());
+    rec.insert("ts".into(), 1.5.into());
+    rec.insert("id.orig_h".into(), "10.0.0.1".into());
+    let answers: Vec<Value> = (0..20_000u32)
+        .map(|i| Value::from(std::net::Ipv4Addr::from(i).to_string()))
+        .collect();
+    rec.insert("answers".into(), answers.into());
+    for i in 0..3000 {
+        rec.insert(format!("k{i}"), i.into());
+    }
+    let line = serde_json::to_string(&Value::Object(rec)).unwrap();
+    let run = run_text("-", &line, Format::Auto);
+    assert!(run.rejects.is_empty(), "{:?}", run.rejects);
+    let ev = &run.events[0];
+    assert_eq!(
+        get(ev, "related.ip").unwrap().as_array().unwrap().len(),
+        128
+    );
+    assert_eq!(
+        get(ev, "zeek.dns.answers")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        20_000
+    );
+    assert_eq!(get(ev, "zeek.dns.k2999").unwrap(), 2999);
+}

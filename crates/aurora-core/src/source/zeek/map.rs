@@ -34,6 +34,8 @@ pub(super) struct StrSet {
 }
 
 impl StrSet {
+    const CAP: usize = 128;
+
     fn clear(&mut self) {
         self.buf.clear();
         self.ends.clear();
@@ -48,8 +50,11 @@ impl StrSet {
         })
     }
 
+    /// Adds `s` unless present. Lookups are linear, so a set stops growing
+    /// at [`StrSet::CAP`] (a record naming more addresses than that keeps
+    /// them all under `zeek.*`; related.* is for joining, not a copy).
     pub(super) fn insert(&mut self, s: &str) {
-        if s.is_empty() || self.iter().any(|x| x == s) {
+        if s.is_empty() || self.ends.len() >= Self::CAP || self.iter().any(|x| x == s) {
             return;
         }
         self.buf.push_str(s);

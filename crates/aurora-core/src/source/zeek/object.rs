@@ -116,6 +116,11 @@ impl ObjWriter {
     /// whose members are not adjacent, or a key that is a value and a prefix.
     fn write_in_order(&mut self, out: &mut Vec<u8>) -> bool {
         let n = self.ents.len();
+        // The checks below are quadratic; Zeek records have a few dozen
+        // fields, and a hostile one with thousands takes the sorted path.
+        if n > 96 {
+            return false;
+        }
         for i in 0..n {
             for j in i + 1..n {
                 if self.hashes[i] == self.hashes[j] {
