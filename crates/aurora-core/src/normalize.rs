@@ -104,6 +104,8 @@ pub struct Normalizer {
     scratch: Vec<u8>,
     ev: Event,
     tsv: zeek_tsv::HeaderState,
+    /// Column boundaries and parsed `#types`, reused across Zeek TSV rows.
+    tsv_rows: zeek_tsv::RowScratch,
     /// Log type guessed from the input's file name (Zeek JSON without `_path`).
     log_hint: Option<String>,
     /// What a Velociraptor export's file name says (artifact, client, flow).
@@ -121,6 +123,7 @@ impl Normalizer {
             scratch: Vec::with_capacity(4096),
             ev: Event::new(),
             tsv: zeek_tsv::HeaderState::default(),
+            tsv_rows: zeek_tsv::RowScratch::default(),
             log_hint: None,
             velo_hint: None,
             alerts_log: Default::default(),
@@ -223,7 +226,13 @@ impl Normalizer {
         {
             let text = std::str::from_utf8(line).map_err(utf8_error)?;
             self.ev.clear();
-            zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
+            zeek_tsv::normalize_row(
+                &h,
+                text,
+                self.log_hint.as_deref(),
+                &mut self.tsv_rows,
+                &mut self.ev,
+            )?;
             self.finish(line, out);
             return Ok(Outcome::Event);
         }
@@ -246,7 +255,7 @@ impl Normalizer {
                 if std::str::from_utf8(line).is_err() {
                     utf8_error(std::str::from_utf8(line).unwrap_err())
                 } else {
-                    "not a JSON object, and no Zeek TSV header seen".into()
+                    "not a JSON object, no Zeek TSV header seen, and not syslog (no <PRI> or timestamp at the start)".into()
                 }
             }
             _ => "not a JSON object".into(),

@@ -332,6 +332,10 @@ mod tests {
             Some(999_999_999_999_500_000)
         );
         assert_eq!(parse_epoch_secs("+5"), None);
+        assert_eq!(
+            parse_epoch_secs("11517336042.090842"),
+            Some(11_517_336_042_090_842)
+        );
         assert_eq!(parse_epoch_secs(""), None);
         assert_eq!(
             format_rfc3339_micros(1_521_911_720_600_843),
