@@ -7,7 +7,8 @@ const AFTER_HELP: &str = "\
 Inputs are files, directories (read recursively), glob patterns or - for
 standard input; gzip is recognized by content. Each line is detected on its
 own: Suricata EVE JSON, Zeek JSON, Zeek TSV rows after their #fields header,
-or syslog (RFC 3164, RFC 5424 and common deviations).
+Wazuh/OSSEC alerts (alerts.json, alerts.log, csyslogd syslog), Velociraptor
+result rows, or syslog (RFC 3164, RFC 5424 and common deviations).
 
 Exit status: 0 every record became an event; 1 finished, some records were
 rejected (see --rejects); 2 could not run (usage, unreadable input).
@@ -17,10 +18,14 @@ Examples:
   tail -F /var/log/suricata/eve.json | aurora-norm
   aurora-norm /opt/zeek/logs/2026-12-01/*.log.gz
   cat conn.log dns.log | aurora-norm --rejects bad.ndjson
-  aurora-norm --tz Europe/Berlin --year 2025 /var/log/auth.log /var/log/syslog.1.gz";
+  aurora-norm --tz Europe/Berlin --year 2025 /var/log/auth.log /var/log/syslog.1.gz
+  aurora-norm /var/ossec/logs/alerts/alerts.json
+  aurora-norm --format velociraptor --artifact Windows.EventLogs.RDPAuth results.jsonl
+  aurora-norm hunt-export.zip                 # every results/ file of an export
+  aurora-norm --mapping nginx.toml access.json # any JSON log through a mapping";
 
-/// Normalize security logs (Suricata EVE, Zeek JSON and TSV, syslog) into ECS
-/// events, one JSON object per line.
+/// Normalize security logs (Suricata EVE, Zeek, Wazuh, Velociraptor, syslog,
+/// any JSON through a mapping) into ECS events, one JSON object per line.
 #[derive(Parser, Debug)]
 #[command(name = "aurora-norm", version, about, after_help = AFTER_HELP)]
 pub struct Args {
@@ -53,6 +58,17 @@ pub struct Args {
     /// is the input order whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Velociraptor artifact name for rows whose file name and row do not
+    /// say (e.g. Windows.EventLogs.RDPAuth).
+    #[arg(long, value_name = "NAME")]
+    pub artifact: Option<String>,
+
+    /// Read every JSON line through this mapping file (TOML: timestamp field
+    /// and format, field renames to ECS, constants, severity rule); see the
+    /// CUSTOM MAPPINGS section of the README.
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub mapping: Option<std::path::PathBuf>,
 
     /// Time zone of syslog stamps that carry none (an IANA name such as
     /// Europe/Berlin); recorded in event.timezone. Default: UTC.

@@ -39,6 +39,10 @@ fn files(dir: &str) -> Vec<PathBuf> {
 /// Zeek `#` header lines.
 fn records(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
+    if text.starts_with("** Alert ") {
+        // Wazuh's multi-line alerts.log: one record per header.
+        return text.lines().filter(|l| l.starts_with("** Alert ")).count();
+    }
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .count()
@@ -103,6 +107,16 @@ fn every_syslog_line_is_one_event() {
 }
 
 #[test]
+fn every_wazuh_alert_is_one_event() {
+    check_dir("wazuh");
+}
+
+#[test]
+fn every_velociraptor_row_is_one_event() {
+    check_dir("velociraptor");
+}
+
+#[test]
 fn output_is_identical_whatever_the_thread_count() {
     let mut inputs = files("suricata");
     inputs.extend(files("zeek-tsv"));
@@ -164,4 +178,79 @@ fn concatenated_zeek_logs_on_stdin_read_like_the_files() {
     writer.join().unwrap().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(events(&o.stdout).len(), want);
+}
+
+#[test]
+fn multi_line_wazuh_alerts_stay_whole_across_chunks_and_threads() {
+    // alerts.log spreads each alert over several lines; a file of 80,000
+    // alerts spans many chunks, and no alert may be cut between workers.
+    let one = std::fs::read(testdata("wazuh/ossec-docs/alerts.log")).unwrap();
+    let per_copy = one.windows(9).filter(|w| w == b"** Alert ").count();
+    let dir = tempdir("alerts-log");
+    let path = dir.join("alerts.log");
+    let mut big = Vec::new();
+    for _ in 0..20_000 {
+        big.extend_from_slice(&one);
+        big.extend_from_slice(b"\n");
+    }
+    std::fs::write(&path, &big).unwrap();
+    for threads in ["1", "2"] {
+        let mut c = norm();
+        c.arg(&path).arg("-j").arg(threads);
+        let o = run(c);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let evs = events(&o.stdout);
+        assert_eq!(evs.len(), 20_000 * per_copy, "{threads} threads");
+        assert!(
+            evs.iter()
+                .all(|e| e["event"]["module"] == "wazuh" && e["rule"]["id"].is_string())
+        );
+    }
+}
+
+#[test]
+fn a_velociraptor_export_zip_reads_each_results_file() {
+    use std::io::Write as _;
+    let dir = tempdir("zip");
+    let path = dir.join("hunt-export.zip");
+    let netstat =
+        "velociraptor/datastore/Windows.Network.NetstatEnriched.Netstat.F.BSJMEJIPT6P9I.json";
+    let rdp = "velociraptor/testcase-outputs/evtx.q00.Windows.EventLogs.RDPAuth.jsonl";
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file(
+            "results/Windows.Network.NetstatEnriched%2FNetstat.json",
+            opts,
+        )
+        .unwrap();
+        z.write_all(&std::fs::read(testdata(netstat)).unwrap())
+            .unwrap();
+        z.start_file("results/Windows.EventLogs.RDPAuth.json", opts)
+            .unwrap();
+        z.write_all(&std::fs::read(testdata(rdp)).unwrap()).unwrap();
+        z.start_file("log.json", opts).unwrap();
+        z.write_all(b"{\"not\":\"a result\"}\n").unwrap();
+        z.finish().unwrap();
+    }
+    let mut c = norm();
+    c.arg(&path);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let evs = events(&o.stdout);
+    assert_eq!(
+        evs.len(),
+        records(&testdata(netstat)) + records(&testdata(rdp))
+    );
+    let datasets: std::collections::BTreeSet<String> = evs
+        .iter()
+        .map(|e| e["event"]["dataset"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        datasets.into_iter().collect::<Vec<_>>(),
+        [
+            "velociraptor.Windows.EventLogs.RDPAuth",
+            "velociraptor.Windows.Network.NetstatEnriched/Netstat"
+        ]
+    );
 }
