@@ -20,5 +20,5 @@ complete-zsh\t''
 complete-fish\t''"
 complete -c aurora-norm -l no-original -d 'Drop event.original (the raw record), which is otherwise kept'
 complete -c aurora-norm -l stats -d 'Print a summary of what came out (events per dataset) on stderr'
-complete -c aurora-norm -s h -l help -d 'Print help'
+complete -c aurora-norm -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aurora-norm -s V -l version -d 'Print version'

@@ -3,31 +3,18 @@
 
 use clap::{ArgAction, Parser, ValueHint};
 
-const AFTER_HELP: &str = "\
-Inputs are files, directories (read recursively), glob patterns or - for
-standard input; gzip is recognized by content. Each line is detected on its
-own: Suricata EVE JSON, Zeek JSON, Zeek TSV rows after their #fields header,
-Wazuh/OSSEC alerts (alerts.json, alerts.log, csyslogd syslog), Velociraptor
-result rows, or syslog (RFC 3164, RFC 5424 and common deviations).
+const AFTER_HELP: &str = include_str!("after_help.txt");
 
-Exit status: 0 every record became an event; 1 finished, some records were
-rejected (see --rejects); 2 could not run (usage, unreadable input).
-
-Examples:
-  aurora-norm eve.json > events.ndjson
-  tail -F /var/log/suricata/eve.json | aurora-norm
-  aurora-norm /opt/zeek/logs/2026-12-01/*.log.gz
-  cat conn.log dns.log | aurora-norm --rejects bad.ndjson
-  aurora-norm --tz Europe/Berlin --year 2025 /var/log/auth.log /var/log/syslog.1.gz
-  aurora-norm /var/ossec/logs/alerts/alerts.json
-  aurora-norm --format velociraptor --artifact Windows.EventLogs.RDPAuth results.jsonl
-  aurora-norm hunt-export.zip                 # every results/ file of an export
-  aurora-norm --mapping nginx.toml access.json # any JSON log through a mapping";
+const AFTER_LONG_HELP: &str = concat!(
+    include_str!("after_help.txt"),
+    "\n",
+    include_str!("mapping_help.txt")
+);
 
 /// Normalize security logs (Suricata EVE, Zeek, Wazuh, Velociraptor, syslog,
 /// any JSON through a mapping) into ECS events, one JSON object per line.
 #[derive(Parser, Debug)]
-#[command(name = "aurora-norm", version, about, after_help = AFTER_HELP)]
+#[command(name = "aurora-norm", version, about, after_help = AFTER_HELP, after_long_help = AFTER_LONG_HELP)]
 pub struct Args {
     /// Files, directories or globs to read; none or - reads standard input.
     #[arg(value_name = "INPUT", value_hint = ValueHint::AnyPath)]
