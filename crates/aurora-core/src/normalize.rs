@@ -292,7 +292,7 @@ impl Normalizer {
         let result = match parsed {
             Err(e) => Err(match std::str::from_utf8(line) {
                 Err(u) => utf8_error(u),
-                Ok(_) => json_error(e),
+                Ok(_) => json_error(e, line),
             }),
             Ok(()) => {
                 let root = tape.as_value();
@@ -466,8 +466,20 @@ fn type_word(v: source::tape::Value<'_, '_>) -> &'static str {
     }
 }
 
-fn json_error(e: simd_json::Error) -> RecordError {
-    RecordError::new(format!("invalid JSON: {e}"))
+fn json_error(e: simd_json::Error, line: &[u8]) -> RecordError {
+    // simd-json often places the error at the first byte; say what is most
+    // likely wrong when the record plainly stops short.
+    let last = line.iter().rev().find(|b| !b.is_ascii_whitespace());
+    let first = line.iter().find(|b| !b.is_ascii_whitespace());
+    let closes = matches!((first, last), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')));
+    if closes {
+        RecordError::new(format!("invalid JSON: {e}"))
+    } else {
+        RecordError::new(format!(
+            "invalid JSON: the record is cut off or unterminated ({} bytes, no closing bracket; {e})",
+            line.len()
+        ))
+    }
 }
 
 fn utf8_error(e: std::str::Utf8Error) -> RecordError {
