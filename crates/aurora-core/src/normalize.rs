@@ -471,7 +471,10 @@ fn json_error(e: simd_json::Error, line: &[u8]) -> RecordError {
     // likely wrong when the record plainly stops short.
     let last = line.iter().rev().find(|b| !b.is_ascii_whitespace());
     let first = line.iter().find(|b| !b.is_ascii_whitespace());
-    let closes = matches!((first, last), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')));
+    let closes = matches!(
+        (first, last),
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']'))
+    );
     if closes {
         RecordError::new(format!("invalid JSON: {e}"))
     } else {
