@@ -369,9 +369,7 @@ fn syslog(c: &mut Ctx, w: &mut impl Write, mb: u64) -> io::Result<()> {
         let ip = c.external_ip();
         let port = 1024 + c.rng.below(64000);
         let msg = match c.rng.below(8) {
-            0 | 1 | 2 => {
-                format!("sshd[{pid}]: Failed password for {user} from {ip} port {port} ssh2")
-            }
+            0..=2 => format!("sshd[{pid}]: Failed password for {user} from {ip} port {port} ssh2"),
             3 => format!("sshd[{pid}]: Invalid user {user}x from {ip} port {port}"),
             4 => format!(
                 "sshd[{pid}]: Accepted publickey for {user} from {ip} port {port} ssh2: ED25519 SHA256:AbCdEf0123456789"
@@ -399,7 +397,7 @@ fn wazuh(c: &mut Ctx, w: &mut impl Write, mb: u64) -> io::Result<()> {
         c.tick();
         let ip = c.external_ip();
         let user = ["root", "admin", "oracle"][c.rng.below(3) as usize];
-        let ts = c.eve_ts().replace("+0000", "+0000");
+        let ts = c.eve_ts();
         let pid = 1000 + c.rng.below(60000);
         let port = 1024 + c.rng.below(64000);
         let line = format!(

@@ -3,6 +3,7 @@
 //! one thread, MB/s printed. No I/O is timed.
 //!
 //!     cargo run --release -p aurora-core --example norm_bench [MB] [--no-original]
+//!     cargo run --release -p aurora-core --example norm_bench -- 200 --file eve.json
 //!     cargo run -p aurora-core --example norm_bench -- --print FILE   # show the events
 
 use aurora_core::{Format, Normalizer, Options};
@@ -29,6 +30,18 @@ fn eve_lines(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// CPU seconds this thread has used (user + system), from procfs; None
+/// where there is none. The machine may be shared, so wall time alone
+/// would understate the normalizer.
+fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let keep_original = !args.iter().any(|a| a == "--no-original");
@@ -53,13 +66,24 @@ fn main() {
         return;
     }
 
-    let mb: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(200);
+    let mb: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
     let dir = std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/suricata"
     ));
     let mut lines = Vec::new();
-    eve_lines(dir, &mut lines);
+    match args.iter().position(|a| a == "--file") {
+        // Any EVE file instead of the fixtures (e.g. gen-events output).
+        Some(i) => {
+            let text = std::fs::read(args.get(i + 1).expect("--file FILE")).expect("readable file");
+            lines.extend(
+                text.split(|&b| b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec),
+            );
+        }
+        None => eve_lines(dir, &mut lines),
+    }
     assert!(!lines.is_empty(), "no EVE fixtures under {}", dir.display());
     let mut input = Vec::new();
     let mut n = 0usize;
@@ -73,6 +97,7 @@ fn main() {
         }
     }
     let events = input.len();
+    let cpu0 = thread_cpu_secs();
     let start = Instant::now();
     let mut written = 0usize;
     for l in &input {
@@ -89,4 +114,11 @@ fn main() {
         events as f64 / 1e3 / secs,
         if keep_original { "kept" } else { "dropped" }
     );
+    if let (Some(a), Some(b)) = (cpu0, thread_cpu_secs()) {
+        let cpu = (b - a).max(0.01);
+        println!(
+            "on CPU {cpu:.2} s: {:.0} MB/s per core",
+            n as f64 / 1e6 / cpu
+        );
+    }
 }

@@ -40,6 +40,9 @@ pub struct Event {
     has_time: bool,
     // Scratch for serialization, kept to avoid reallocating per event.
     order: Vec<u32>,
+    /// Field index per catalogue rank, and which ranks are set.
+    slots: Vec<u32>,
+    occupied: Vec<u64>,
 }
 
 impl Event {
@@ -242,33 +245,71 @@ impl Event {
             }
         };
         let all_static = fields.iter().all(|f| matches!(f.key, Key::Static(_)));
-        if all_static && fields.len() <= 0xffff {
-            // The common case, and a hot spot (a fifth of normalization time
-            // with the comparator sort): rank and index packed in one u32,
-            // so an unstable integer sort keeps equal ranks in write order.
-            for (o, f) in self.order.iter_mut().zip(fields.iter()) {
+        if all_static {
+            // The common case: place each field in a slot per catalogue rank
+            // (a later write to the same field replaces the earlier one) and
+            // read the slots back in rank order through an occupancy bitmap.
+            // No comparison sort at all.
+            let n_paths = cat.rank.len();
+            if self.slots.len() != n_paths {
+                self.slots = vec![0; n_paths];
+                self.occupied = vec![0; n_paths.div_ceil(64)];
+            }
+            for (i, f) in fields.iter().enumerate() {
                 if let Key::Static(k) = f.key {
-                    *o |= (cat.rank[k as usize] as u32) << 16;
+                    let r = cat.rank[k as usize] as usize;
+                    self.occupied[r / 64] |= 1 << (r % 64);
+                    self.slots[r] = i as u32;
                 }
             }
-            self.order.sort_unstable();
-            for o in self.order.iter_mut() {
-                *o &= 0xffff;
+            self.order.clear();
+            for (w, word) in self.occupied.iter_mut().enumerate() {
+                let mut x = *word;
+                while x != 0 {
+                    let r = w * 64 + x.trailing_zeros() as usize;
+                    self.order.push(self.slots[r]);
+                    x &= x - 1;
+                }
+                *word = 0;
             }
         } else {
-            // Stable: of two writes to one field, the later stays later and wins.
-            self.order.sort_by(|&a, &b| {
-                let (ka, kb) = (fields[a as usize].key, fields[b as usize].key);
-                match (ka, kb) {
-                    (Key::Static(x), Key::Static(y)) => {
-                        cat.rank[x as usize].cmp(&cat.rank[y as usize])
+            // Some paths are outside the catalogue. Place each between the
+            // catalogue ranks by binary search, once, so the sort compares
+            // integers; strings are compared only between two such paths
+            // that fall in the same gap. Stable: the later of two writes to
+            // one field stays later and wins.
+            let mut keys: Vec<(u32, &str, u32)> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match f.key {
+                    Key::Static(k) => (2 * cat.rank[k as usize] as u32, "", i as u32),
+                    Key::Dyn { .. } => {
+                        let p = path_of(f.key);
+                        let pos = cat.sorted.partition_point(|s| *s < p);
+                        (2 * pos as u32 + 1, p, i as u32)
                     }
-                    _ => path_of(ka).cmp(path_of(kb)),
-                }
-            });
+                })
+                .collect();
+            keys.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            for (o, k) in self.order.iter_mut().zip(&keys) {
+                *o = k.2;
+            }
         }
 
-        out.push(b'{');
+        // Bound what this event can write so the loop below appends without
+        // capacity checks (a dynamic key escapes to at most 6 bytes a byte).
+        let mut bound = 2 + arena.len();
+        for f in fields.iter() {
+            bound += 32
+                + match f.key {
+                    Key::Static(k) => 4 * k.path().len(),
+                    Key::Dyn { start, end } => 12 * (end - start) as usize,
+                };
+        }
+        out.reserve(bound);
+        let mut w = Appender::new(out);
+        let mut scratch = Vec::new();
+        w.byte(b'{');
         // Object keys currently open, outermost first.
         let mut open: Vec<&str> = Vec::with_capacity(8);
         let mut first = true;
@@ -296,40 +337,45 @@ impl Event {
                 .count();
             while open.len() > common {
                 open.pop();
-                out.push(b'}');
+                w.byte(b'}');
                 first = false;
             }
             for (d, p) in parents.iter().enumerate().skip(common) {
                 if !first {
-                    out.push(b',');
+                    w.byte(b',');
                 }
                 match stat {
-                    Some(f) => out.extend_from_slice(&cat.open_json[f][d]),
+                    Some(f) => w.put(&cat.open_json[f][d]),
                     None => {
-                        json::write_str(out, p);
-                        out.extend_from_slice(b":{");
+                        scratch.clear();
+                        json::write_str(&mut scratch, p);
+                        scratch.extend_from_slice(b":{");
+                        w.put(&scratch);
                     }
                 }
                 open.push(p);
                 first = true;
             }
             if !first {
-                out.push(b',');
+                w.byte(b',');
             }
             match stat {
-                Some(f) => out.extend_from_slice(&cat.leaf_json[f]),
+                Some(f) => w.put(&cat.leaf_json[f]),
                 None => {
-                    json::write_str(out, leaf[0]);
-                    out.push(b':');
+                    scratch.clear();
+                    json::write_str(&mut scratch, leaf[0]);
+                    scratch.push(b':');
+                    w.put(&scratch);
                 }
             }
-            out.extend_from_slice(&arena[field.start as usize..field.end as usize]);
+            w.put(&arena[field.start as usize..field.end as usize]);
             first = false;
         }
         for _ in 0..open.len() {
-            out.push(b'}');
+            w.byte(b'}');
         }
-        out.push(b'}');
+        w.byte(b'}');
+        w.finish();
     }
 
     /// Renders the event as a JSON string (tests and debugging).
@@ -342,6 +388,42 @@ impl Event {
     /// Dotted paths set so far, in the order they were set.
     pub fn paths(&self) -> Vec<&str> {
         self.fields.iter().map(|f| self.key_path(f.key)).collect()
+    }
+}
+
+/// Appends to a Vec within capacity reserved beforehand: no capacity check
+/// per append, and short copies (most keys and values) done with a couple
+/// of word moves instead of a call to memcpy.
+struct Appender<'a> {
+    vec: &'a mut Vec<u8>,
+    len: usize,
+}
+
+impl<'a> Appender<'a> {
+    fn new(vec: &'a mut Vec<u8>) -> Self {
+        let len = vec.len();
+        Self { vec, len }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        assert!(self.len < self.vec.capacity());
+        // SAFETY: in bounds of the allocation, checked just above.
+        unsafe { *self.vec.as_mut_ptr().add(self.len) = b };
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn put(&mut self, src: &[u8]) {
+        assert!(self.len + src.len() <= self.vec.capacity());
+        // SAFETY: the destination range is within capacity (checked above).
+        unsafe { json::copy_small(self.vec.as_mut_ptr().add(self.len), src) };
+        self.len += src.len();
+    }
+
+    fn finish(self) {
+        // SAFETY: every byte up to `len` was written above.
+        unsafe { self.vec.set_len(self.len) };
     }
 }
 

@@ -177,6 +177,7 @@ ecs_fields! {
     SourcePort => "source.port",
     SourceUserName => "source.user.name",
     Suricata => "suricata",
+    System => "system",
     Tags => "tags",
     ThreatFramework => "threat.framework",
     ThreatTacticId => "threat.tactic.id",
@@ -192,17 +193,34 @@ ecs_fields! {
     TlsEstablished => "tls.established",
     TlsNextProtocol => "tls.next_protocol",
     TlsResumed => "tls.resumed",
+    TlsServerCertificate => "tls.server.certificate",
+    TlsServerCertificateChain => "tls.server.certificate_chain",
     TlsServerHashSha1 => "tls.server.hash.sha1",
     TlsServerIssuer => "tls.server.issuer",
     TlsServerJa3s => "tls.server.ja3s",
     TlsServerNotAfter => "tls.server.not_after",
     TlsServerNotBefore => "tls.server.not_before",
     TlsServerSubject => "tls.server.subject",
+    TlsServerX509IssuerCommonName => "tls.server.x509.issuer.common_name",
+    TlsServerX509IssuerCountry => "tls.server.x509.issuer.country",
+    TlsServerX509IssuerLocality => "tls.server.x509.issuer.locality",
+    TlsServerX509IssuerOrganization => "tls.server.x509.issuer.organization",
+    TlsServerX509IssuerOrganizationalUnit => "tls.server.x509.issuer.organizational_unit",
+    TlsServerX509IssuerStateOrProvince => "tls.server.x509.issuer.state_or_province",
+    TlsServerX509NotAfter => "tls.server.x509.not_after",
+    TlsServerX509NotBefore => "tls.server.x509.not_before",
     TlsServerX509SerialNumber => "tls.server.x509.serial_number",
+    TlsServerX509SubjectCommonName => "tls.server.x509.subject.common_name",
+    TlsServerX509SubjectCountry => "tls.server.x509.subject.country",
+    TlsServerX509SubjectLocality => "tls.server.x509.subject.locality",
+    TlsServerX509SubjectOrganization => "tls.server.x509.subject.organization",
+    TlsServerX509SubjectOrganizationalUnit => "tls.server.x509.subject.organizational_unit",
+    TlsServerX509SubjectStateOrProvince => "tls.server.x509.subject.state_or_province",
     TlsVersion => "tls.version",
     TlsVersionProtocol => "tls.version_protocol",
     UrlDomain => "url.domain",
     UrlExtension => "url.extension",
+    UrlFragment => "url.fragment",
     UrlFull => "url.full",
     UrlOriginal => "url.original",
     UrlPath => "url.path",
@@ -225,6 +243,8 @@ ecs_fields! {
 /// that fields sharing a prefix sit together and can nest) and path segments.
 pub(crate) struct Catalogue {
     pub rank: Vec<u16>,
+    /// The paths in byte order (rank order).
+    pub sorted: Vec<&'static str>,
     /// Path segments; equal segment texts share one `&str`, so the
     /// serializer can usually tell them equal by pointer.
     pub segments: Vec<Vec<&'static str>>,
@@ -276,8 +296,10 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             .iter()
             .map(|segs| quoted(segs[segs.len() - 1]))
             .collect();
+        let sorted = order.iter().map(|&i| PATHS[i]).collect();
         Catalogue {
             rank,
+            sorted,
             segments,
             open_json,
             leaf_json,

@@ -42,12 +42,50 @@ pub fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+/// True if no byte of `s` needs escaping, checked eight bytes at a time.
+#[inline]
+fn is_clean(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn has_zero(x: u64) -> u64 {
+        x.wrapping_sub(LO) & !x & HI
+    }
+    #[inline(always)]
+    fn dirty(w: u64) -> bool {
+        // A zero byte after XOR marks a quote or backslash; a byte below
+        // 0x20 borrows when 0x20 is subtracted.
+        (has_zero(w ^ (LO * b'"' as u64))
+            | has_zero(w ^ (LO * b'\\' as u64))
+            | (w.wrapping_sub(LO * 0x20) & !w & HI))
+            != 0
+    }
+    let n = s.len();
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if dirty(word(i)) {
+                return false;
+            }
+            i += 8;
+        }
+        // The tail, as the last eight bytes (overlapping what was checked).
+        return i == n || !dirty(word(n - 8));
+    }
+    if n >= 4 {
+        let half = |i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap()) as u64;
+        return !dirty(half(0) | half(n - 4) << 32);
+    }
+    s.iter().all(|&b| ESCAPE[b as usize] == 0)
+}
+
 /// The portable escaper, also used for the tail the SIMD loop leaves.
 #[inline]
 fn escape_scalar(out: &mut Vec<u8>, s: &[u8]) {
     // Most short strings (keys, protocol names, addresses) need nothing:
-    // find that out without a branch per byte, then copy once.
-    if s.iter().fold(0u8, |acc, &b| acc | ESCAPE[b as usize]) == 0 {
+    // find that out a word at a time, then copy once.
+    if is_clean(s) {
         out.extend_from_slice(s);
         return;
     }
@@ -186,9 +224,60 @@ fn push_escape(out: &mut Vec<u8>, b: u8, e: u8) {
 /// Appends `s` as a quoted JSON string.
 #[inline]
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // Keys and most values are short and need no escaping: one capacity
+    // check and a few word moves instead of the general path.
+    if b.len() <= 32 && is_clean(b) {
+        out.reserve(b.len() + 2);
+        // SAFETY: capacity for len + 2 bytes was reserved just above.
+        unsafe {
+            let p = out.as_mut_ptr().add(out.len());
+            *p = b'"';
+            copy_small(p.add(1), b);
+            *p.add(b.len() + 1) = b'"';
+            out.set_len(out.len() + b.len() + 2);
+        }
+        return;
+    }
     out.push(b'"');
-    escape_into(out, s.as_bytes());
+    escape_into(out, b);
     out.push(b'"');
+}
+
+/// Copies `src` (up to 32 bytes, or any length through memcpy) to `dst`
+/// with overlapping word moves: short copies are most of what an event
+/// writer does, and a call to memcpy costs more than the copy.
+///
+/// # Safety
+/// `dst` must be valid for `src.len()` bytes and not overlap `src`.
+#[inline(always)]
+pub(crate) unsafe fn copy_small(dst: *mut u8, src: &[u8]) {
+    use std::ptr::{read_unaligned as rd, write_unaligned as wr};
+    let n = src.len();
+    let s = src.as_ptr();
+    // SAFETY: each read stays within src (the pairs read [0, k) and
+    // [n - k, n) with k <= n); each write within dst[..n].
+    unsafe {
+        if n > 32 {
+            std::ptr::copy_nonoverlapping(s, dst, n);
+        } else if n >= 16 {
+            wr(dst as *mut u128, rd(s as *const u128));
+            wr(
+                dst.add(n - 16) as *mut u128,
+                rd(s.add(n - 16) as *const u128),
+            );
+        } else if n >= 8 {
+            wr(dst as *mut u64, rd(s as *const u64));
+            wr(dst.add(n - 8) as *mut u64, rd(s.add(n - 8) as *const u64));
+        } else if n >= 4 {
+            wr(dst as *mut u32, rd(s as *const u32));
+            wr(dst.add(n - 4) as *mut u32, rd(s.add(n - 4) as *const u32));
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *s.add(i);
+            }
+        }
+    }
 }
 
 /// Appends a quoted JSON string from bytes that may not be UTF-8: invalid

@@ -1,10 +1,12 @@
 //! aurora-core: the event model, NDJSON I/O and the source parsers shared by
 //! every aurora tool. No command-line concerns live here.
 
+pub mod attack;
 pub mod community_id;
 pub mod event;
 pub mod fields;
 pub mod input;
+pub mod input_zip;
 pub mod invariants;
 pub mod json;
 pub mod ndjson;

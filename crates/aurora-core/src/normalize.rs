@@ -104,8 +104,14 @@ pub struct Normalizer {
     scratch: Vec<u8>,
     ev: Event,
     tsv: zeek_tsv::HeaderState,
+    /// Column boundaries and parsed `#types`, reused across Zeek TSV rows.
+    tsv_rows: zeek_tsv::RowScratch,
     /// Log type guessed from the input's file name (Zeek JSON without `_path`).
     log_hint: Option<String>,
+    /// What a Velociraptor export's file name says (artifact, client, flow).
+    velo_hint: Option<source::velociraptor::FileHint>,
+    /// The `alerts.log` record being collected (records span lines).
+    alerts_log: source::wazuh::AlertsLog,
 }
 
 impl Normalizer {
@@ -117,7 +123,10 @@ impl Normalizer {
             scratch: Vec::with_capacity(4096),
             ev: Event::new(),
             tsv: zeek_tsv::HeaderState::default(),
+            tsv_rows: zeek_tsv::RowScratch::default(),
             log_hint: None,
+            velo_hint: None,
+            alerts_log: Default::default(),
         }
     }
 
@@ -136,23 +145,80 @@ impl Normalizer {
     pub fn start_input(&mut self, name: &str, tsv_header: Option<Arc<zeek_tsv::Header>>) {
         self.tsv = zeek_tsv::HeaderState::new(tsv_header);
         self.log_hint = source::zeek::log_type_from_file_name(name).map(str::to_string);
+        self.velo_hint = source::velociraptor::FileHint::from_name(name);
+        // Call end_input before: a record still open here is discarded.
+        self.alerts_log = Default::default();
+    }
+
+    /// Ends an input (or a chunk of one): emits the multi-line record still
+    /// being collected, if any (an `alerts.log` alert has no end marker).
+    pub fn end_input(&mut self, out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
+        self.flush_alerts_log(out)
+    }
+
+    fn flush_alerts_log(&mut self, out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
+        if !self.alerts_log.is_open() {
+            return Ok(Outcome::Skipped);
+        }
+        let rec = self.alerts_log.take();
+        self.ev.clear();
+        let r = match std::str::from_utf8(&rec) {
+            Err(e) => Err(utf8_error(e)),
+            Ok(text) => source::wazuh::text::normalize_alerts_log(text, &mut self.ev),
+        };
+        let r = r.map(|()| {
+            self.finish(&rec, out);
+            Outcome::Event
+        });
+        self.alerts_log.restore(rec);
+        r
     }
 
     /// Normalizes one line (without its newline), appending the event and a
     /// newline to `out`.
     pub fn line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
+        let fmt = self.opts.format;
+        // Wazuh's alerts.log: a record runs from its `** Alert` header to the
+        // next header or a blank line, so the previous one is emitted then.
+        if matches!(fmt, Format::Auto | Format::Wazuh) {
+            if source::wazuh::is_alerts_log_header(line) {
+                let flushed = self.flush_alerts_log(out);
+                self.alerts_log.start(line);
+                return flushed;
+            }
+            if self.alerts_log.is_open() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    return self.flush_alerts_log(out);
+                }
+                if self.alerts_log.push(line) {
+                    return Ok(Outcome::Skipped);
+                }
+                self.flush_alerts_log(out)?;
+                return Err(
+                    "line past the end of an alerts.log record of 64 KiB or 256 lines".into(),
+                );
+            }
+        }
         let first = line.iter().position(|b| !b.is_ascii_whitespace());
         let Some(first) = first else {
             return Ok(Outcome::Skipped);
         };
-        let fmt = self.opts.format;
         match line[first] {
             b'#' if matches!(fmt, Format::Auto | Format::ZeekTsv) => {
                 let text = std::str::from_utf8(line).map_err(utf8_error)?;
                 self.tsv.observe(text);
                 return Ok(Outcome::Skipped);
             }
-            b'{' | b'[' if fmt != Format::ZeekTsv => return self.json_line(line, out, 0),
+            b'{' if !matches!(fmt, Format::ZeekTsv | Format::Syslog) => {
+                return self.json_line(line, out, 0);
+            }
+            // A JSON array (a Velociraptor row exported wrong, say): parse it
+            // so the reject says what it is.
+            b'[' if !matches!(fmt, Format::ZeekTsv | Format::Syslog)
+                && self.tsv.current().is_none() =>
+            {
+                return self.json_line(line, out, 0);
+            }
             _ => {}
         }
         if let Some(h) = self.tsv.current().cloned()
@@ -160,9 +226,28 @@ impl Normalizer {
         {
             let text = std::str::from_utf8(line).map_err(utf8_error)?;
             self.ev.clear();
-            zeek_tsv::normalize_row(&h, text, self.log_hint.as_deref(), &mut self.ev)?;
+            zeek_tsv::normalize_row(
+                &h,
+                text,
+                self.log_hint.as_deref(),
+                &mut self.tsv_rows,
+                &mut self.ev,
+            )?;
             self.finish(line, out);
             return Ok(Outcome::Event);
+        }
+        // Wazuh alerts also arrive as syslog lines tagged `ossec`.
+        if matches!(fmt, Format::Auto | Format::Syslog | Format::Wazuh) {
+            return self.syslog_line(line, out).map_err(|e| {
+                if fmt == Format::Auto && e.0 == source::syslog::NO_HEADER {
+                    RecordError::new(
+                        "not a JSON object, no Zeek TSV header seen, and not syslog \
+                         (no <PRI> or timestamp at the start)",
+                    )
+                } else {
+                    e
+                }
+            });
         }
         Err(match fmt {
             Format::ZeekTsv => "Zeek TSV row before any #fields header".into(),
@@ -170,11 +255,21 @@ impl Normalizer {
                 if std::str::from_utf8(line).is_err() {
                     utf8_error(std::str::from_utf8(line).unwrap_err())
                 } else {
-                    "not a JSON object, and no Zeek TSV header seen".into()
+                    "not a JSON object, no Zeek TSV header seen, and not syslog (no <PRI> or timestamp at the start)".into()
                 }
             }
             _ => "not a JSON object".into(),
         })
+    }
+
+    /// Text that is neither JSON nor a Zeek TSV row: syslog, or a reject
+    /// saying why not.
+    fn syslog_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
+        let text = std::str::from_utf8(line).map_err(utf8_error)?;
+        self.ev.clear();
+        source::syslog::normalize(text, &self.opts.syslog, self.opts.now, &mut self.ev)?;
+        self.finish(line, out);
+        Ok(Outcome::Event)
     }
 
     fn json_line(
@@ -197,21 +292,29 @@ impl Normalizer {
         let result = match parsed {
             Err(e) => Err(match std::str::from_utf8(line) {
                 Err(u) => utf8_error(u),
-                Ok(_) => json_error(e),
+                Ok(_) => json_error(e, line),
             }),
             Ok(()) => {
                 let root = tape.as_value();
                 if !root.is_object() {
-                    Err(RecordError::new(format!(
-                        "JSON {} where an object was expected",
-                        type_word(root)
-                    )))
+                    let velociraptor = self.opts.format == Format::Velociraptor
+                        || self.velo_hint.is_some()
+                        || self.opts.velociraptor.artifact.is_some();
+                    Err(RecordError::new(if velociraptor {
+                        format!(
+                            "Velociraptor row is a JSON {}, not an object (rows are objects)",
+                            type_word(root)
+                        )
+                    } else {
+                        format!("JSON {} where an object was expected", type_word(root))
+                    }))
                 } else {
                     self.ev.clear();
                     dispatch_json(
                         root,
-                        self.opts.format,
+                        &self.opts,
                         self.log_hint.as_deref(),
+                        self.velo_hint.as_ref(),
                         &mut self.ev,
                     )
                 }
@@ -282,27 +385,58 @@ enum Dispatch {
 
 fn dispatch_json(
     root: source::tape::Value<'_, '_>,
-    fmt: Format,
+    opts: &Options,
     log_hint: Option<&str>,
+    velo_hint: Option<&source::velociraptor::FileHint>,
     ev: &mut Event,
 ) -> Result<Dispatch, RecordError> {
     let obj = root.as_object().expect("checked by caller");
+    let fmt = opts.format;
+    let velociraptor = |ev: &mut Event| {
+        source::velociraptor::normalize(root, &opts.velociraptor, velo_hint, ev)
+            .map(|_| Dispatch::Done)
+    };
     match fmt {
         Format::Suricata => return source::suricata::normalize(root, ev).map(|_| Dispatch::Done),
         Format::ZeekJson => {
             return source::zeek_json::normalize(root, log_hint, ev).map(|_| Dispatch::Done);
         }
+        Format::Wazuh => return source::wazuh::normalize(root, ev).map(|_| Dispatch::Done),
+        Format::Velociraptor => return velociraptor(ev),
         _ => {}
     }
+    // A mapping file claims every JSON line; so does --artifact.
+    if let Some(m) = opts.mapping.as_deref() {
+        return source::custom::normalize(root, m, ev).map(|_| Dispatch::Done);
+    }
+    if fmt == Format::Custom {
+        return Err("--format custom needs a mapping file (--mapping)".into());
+    }
+    if opts.velociraptor.artifact.is_some() {
+        return velociraptor(ev);
+    }
     let mut zeekish = false;
+    let (mut rule, mut wazuh_key, mut velo_key) = (false, false, false);
     for (k, _) in obj.iter() {
         match k {
             "event_type" => return source::suricata::normalize(root, ev).map(|_| Dispatch::Done),
             "_path" | "uid" | "id.orig_h" | "id.resp_h" | "_write_ts" => zeekish = true,
+            "rule" => rule = true,
+            "_Source" | "ClientId" | "FlowId" | "HuntId" | "Fqdn" | "_ts" => velo_key = true,
+            k if source::wazuh::is_alert_key(k) => wazuh_key = true,
             _ => {}
         }
     }
-    if zeekish || (obj.get("ts").is_some() && log_hint.is_some()) {
+    if rule && wazuh_key {
+        return source::wazuh::normalize(root, ev).map(|_| Dispatch::Done);
+    }
+    if zeekish {
+        return source::zeek_json::normalize(root, log_hint, ev).map(|_| Dispatch::Done);
+    }
+    if velo_key || velo_hint.is_some() {
+        return velociraptor(ev);
+    }
+    if obj.get("ts").is_some() && log_hint.is_some() {
         return source::zeek_json::normalize(root, log_hint, ev).map(|_| Dispatch::Done);
     }
     // Splunk search exports wrap the raw record: {"result":{"_raw":"…"}}.
@@ -313,7 +447,11 @@ fn dispatch_json(
     {
         return Ok(Dispatch::Unwrap(raw.as_bytes().to_vec()));
     }
-    Err("JSON record of no known source (not Suricata EVE, not Zeek)".into())
+    Err(
+        "JSON record of no known source (not Suricata EVE, Zeek, Wazuh or Velociraptor; \
+         use --mapping for other JSON logs)"
+            .into(),
+    )
 }
 
 fn type_word(v: source::tape::Value<'_, '_>) -> &'static str {
@@ -328,8 +466,23 @@ fn type_word(v: source::tape::Value<'_, '_>) -> &'static str {
     }
 }
 
-fn json_error(e: simd_json::Error) -> RecordError {
-    RecordError::new(format!("invalid JSON: {e}"))
+fn json_error(e: simd_json::Error, line: &[u8]) -> RecordError {
+    // simd-json often places the error at the first byte; say what is most
+    // likely wrong when the record plainly stops short.
+    let last = line.iter().rev().find(|b| !b.is_ascii_whitespace());
+    let first = line.iter().find(|b| !b.is_ascii_whitespace());
+    let closes = matches!(
+        (first, last),
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']'))
+    );
+    if closes {
+        RecordError::new(format!("invalid JSON: {e}"))
+    } else {
+        RecordError::new(format!(
+            "invalid JSON: the record is cut off or unterminated ({} bytes, no closing bracket; {e})",
+            line.len()
+        ))
+    }
 }
 
 fn utf8_error(e: std::str::Utf8Error) -> RecordError {

@@ -213,12 +213,11 @@ pub fn parse_epoch_secs(s: &str) -> Option<Micros> {
     if int.is_empty() || int.len() > 12 {
         return None;
     }
-    let secs = digits(int.as_bytes())? as i64;
-    let secs = if int.len() > 9 {
-        int.parse::<i64>().ok()?
-    } else {
-        secs
-    };
+    // Not `digits`: its u32 overflows past nine digits.
+    if !int.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let secs: i64 = int.parse().ok()?;
     let mut us = 0i64;
     if !frac.is_empty() && !frac.bytes().all(|c| c.is_ascii_digit()) {
         return None;
@@ -328,6 +327,15 @@ mod tests {
             Some(1_521_911_720_600_000)
         );
         assert_eq!(parse_epoch_secs("XXXXXXXXXX.XXXXXX"), None);
+        assert_eq!(
+            parse_epoch_secs("999999999999.5"),
+            Some(999_999_999_999_500_000)
+        );
+        assert_eq!(parse_epoch_secs("+5"), None);
+        assert_eq!(
+            parse_epoch_secs("11517336042.090842"),
+            Some(11_517_336_042_090_842)
+        );
         assert_eq!(parse_epoch_secs(""), None);
         assert_eq!(
             format_rfc3339_micros(1_521_911_720_600_843),

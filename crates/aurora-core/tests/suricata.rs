@@ -501,6 +501,24 @@ fn cases() -> Vec<Case> {
                 ("suricata.eve.alert.metadata.mitre_tactic_id", Value::Null),
             ],
         ),
+        (
+            // The ICMP echo vector of the Community ID specification, as an
+            // EVE flow (Suricata writes icmp_type/icmp_code at the top level).
+            "icmp flow: community id from type and code",
+            Line(
+                r#"{"timestamp":"2023-09-18T06:13:41.532140+0000","event_type":"flow","src_ip":"192.168.0.89","dest_ip":"192.168.0.1","proto":"ICMP","icmp_type":8,"icmp_code":0,"flow":{"pkts_toserver":1,"pkts_toclient":1,"bytes_toserver":98,"bytes_toclient":98,"start":"2023-09-18T06:13:41.532140+0000","end":"2023-09-18T06:13:41.542140+0000","state":"established"}}"#,
+            ),
+            vec![
+                (
+                    "network.community_id",
+                    json!("1:X0snYXpgwiv9TZtqg64sgzUn6Dk="),
+                ),
+                ("network.transport", json!("icmp")),
+                ("event.type", json!(["connection"])),
+                ("event.duration", json!(10_000_000)),
+                ("suricata.eve.icmp_type", json!(8)),
+            ],
+        ),
     ]
 }
 

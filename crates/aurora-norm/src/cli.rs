@@ -3,24 +3,18 @@
 
 use clap::{ArgAction, Parser, ValueHint};
 
-const AFTER_HELP: &str = "\
-Inputs are files, directories (read recursively), glob patterns or - for
-standard input; gzip is recognized by content. Each line is detected on its
-own: Suricata EVE JSON, Zeek JSON, or Zeek TSV rows after their #fields header.
+const AFTER_HELP: &str = include_str!("after_help.txt");
 
-Exit status: 0 every record became an event; 1 finished, some records were
-rejected (see --rejects); 2 could not run (usage, unreadable input).
+const AFTER_LONG_HELP: &str = concat!(
+    include_str!("after_help.txt"),
+    "\n",
+    include_str!("mapping_help.txt")
+);
 
-Examples:
-  aurora-norm eve.json > events.ndjson
-  tail -F /var/log/suricata/eve.json | aurora-norm
-  aurora-norm /opt/zeek/logs/2026-12-01/*.log.gz
-  cat conn.log dns.log | aurora-norm --rejects bad.ndjson";
-
-/// Normalize security logs (Suricata EVE, Zeek JSON and TSV) into ECS events,
-/// one JSON object per line.
+/// Normalize security logs (Suricata EVE, Zeek, Wazuh, Velociraptor, syslog,
+/// any JSON through a mapping) into ECS events, one JSON object per line.
 #[derive(Parser, Debug)]
-#[command(name = "aurora-norm", version, about, after_help = AFTER_HELP)]
+#[command(name = "aurora-norm", version, about, after_help = AFTER_HELP, after_long_help = AFTER_LONG_HELP)]
 pub struct Args {
     /// Files, directories or globs to read; none or - reads standard input.
     #[arg(value_name = "INPUT", value_hint = ValueHint::AnyPath)]
@@ -51,6 +45,29 @@ pub struct Args {
     /// is the input order whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Velociraptor artifact name for rows whose file name and row do not
+    /// say (e.g. Windows.EventLogs.RDPAuth).
+    #[arg(long, value_name = "NAME")]
+    pub artifact: Option<String>,
+
+    /// Read every JSON line through this mapping file (TOML: timestamp field
+    /// and format, field renames to ECS, constants, severity rule); see the
+    /// CUSTOM MAPPINGS section of the README.
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub mapping: Option<std::path::PathBuf>,
+
+    /// Time zone of syslog stamps that carry none (an IANA name such as
+    /// Europe/Berlin); recorded in event.timezone. Default: UTC.
+    #[arg(long, value_name = "ZONE", env = "AURORA_TZ",
+          value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_tz(s))]
+    pub tz: Option<aurora_core::source::syslog::Zone>,
+
+    /// Year of syslog stamps that carry none (RFC 3164). Default: the current
+    /// year, or the previous one for stamps more than a day in the future.
+    #[arg(long, value_name = "YEAR",
+          value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_year(s))]
+    pub year: Option<i32>,
 
     /// Print a summary of what came out (events per dataset) on stderr.
     #[arg(long)]

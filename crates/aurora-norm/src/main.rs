@@ -29,11 +29,30 @@ fn real_main(args: cli::Args) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     let inputs = inputs::expand(&args.inputs)?;
-    let format = Format::from_name(&args.format).expect("clap checked the value");
+    let mut format = Format::from_name(&args.format).expect("clap checked the value");
+    let mapping = match &args.mapping {
+        Some(path) => {
+            let m = aurora_core::source::custom::Mapping::load(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if format == Format::Auto {
+                format = Format::Custom;
+            }
+            Some(Arc::new(m))
+        }
+        None => None,
+    };
     let opts = Options {
         format,
         source_name: args.source_name.clone(),
         keep_original: !args.no_original,
+        mapping,
+        velociraptor: aurora_core::source::velociraptor::Settings {
+            artifact: args.artifact.clone(),
+        },
+        syslog: aurora_core::source::syslog::Settings {
+            year: args.year,
+            tz: args.tz,
+        },
         ..Options::default()
     };
     let rejects_out: Option<Box<dyn Write + Send>> = match &args.rejects {

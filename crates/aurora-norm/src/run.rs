@@ -49,7 +49,8 @@ enum Payload {
 
 struct Job {
     seq: u64,
-    input: usize,
+    /// The input's display name (`hunt.zip:results/…` for a zip member).
+    input: Arc<str>,
     payload: Payload,
     header: Option<Arc<Header>>,
     /// Input went idle after this chunk: make its output visible now.
@@ -64,7 +65,7 @@ struct LocalReject {
 
 struct Done {
     seq: u64,
-    input: usize,
+    input: Arc<str>,
     out: Vec<u8>,
     rejects: Vec<LocalReject>,
     lines: u64,
@@ -81,8 +82,8 @@ pub fn run(cfg: Config, rejects: RejectSink) -> Result<Totals> {
     let mut writer = Writer {
         stdout: RawStdout::new(),
         rejects,
-        names: cfg.inputs.clone(),
-        line_base: vec![0; cfg.inputs.len()],
+        current: None,
+        line_base: 0,
         totals: Totals::default(),
     };
     if cfg.threads <= 1 {
@@ -161,81 +162,170 @@ fn run_threaded(cfg: &Config, writer: &mut Writer) -> Result<()> {
 /// and may hand back a spent buffer to fill next.
 fn read_all(cfg: &Config, mut emit: impl FnMut(Job) -> Result<Option<Vec<u8>>>) -> Result<()> {
     let mut seq = 0u64;
-    let track_tsv = matches!(cfg.opts.format, Format::Auto | Format::ZeekTsv);
-    let mut spare: Option<Vec<u8>> = None;
-    for (idx, name) in cfg.inputs.iter().enumerate() {
-        let input = match aurora_core::input::open(name) {
-            Ok(i) => i,
-            Err(e) => {
-                emit(Job {
-                    seq,
-                    input: idx,
-                    payload: Payload::OpenError(e.to_string()),
-                    header: None,
-                    idle: false,
-                })?;
+    for name in &cfg.inputs {
+        let path = std::path::Path::new(name);
+        if name != "-" && aurora_core::input_zip::is_zip(path) {
+            // A Velociraptor export: each result file is an input of its own.
+            let r = aurora_core::input_zip::for_each_member(path, |member, reader| {
+                let input: Arc<str> = format!("{name}:{member}").into();
+                read_one(cfg, input, reader, false, &mut seq, &mut emit)
+                    .map_err(|e| std::io::Error::other(format!("{e:#}")))
+            });
+            if let Err(e) = r {
+                emit(Job::error(seq, name.as_str().into(), e.to_string()))?;
                 seq += 1;
-                continue;
             }
-        };
-        if name == "-" {
-            aurora_cli::raise_pipe_buffer(0);
+            continue;
         }
-        let mut reader = ChunkReader::new(input.reader, cfg.max_line, CHUNK).live(input.live);
-        let mut tsv = HeaderState::default();
-        loop {
-            let mut buf = spare
-                .take()
-                .unwrap_or_else(|| Vec::with_capacity(CHUNK + 4096));
-            let chunk = match reader.next_chunk(&mut buf) {
-                Ok(Some(c)) => c,
-                Ok(None) => break,
-                Err(e) => {
-                    emit(Job {
-                        seq,
-                        input: idx,
-                        payload: Payload::OpenError(format!("read error: {e}")),
-                        header: None,
-                        idle: false,
-                    })?;
-                    seq += 1;
-                    break;
+        match aurora_core::input::open(name) {
+            Ok(input) => {
+                if name == "-" {
+                    aurora_cli::raise_pipe_buffer(0);
                 }
-            };
-            let header = tsv.snapshot();
-            let payload = match chunk {
-                Chunk::Lines => {
-                    if track_tsv {
-                        tsv.observe_chunk(&buf);
-                    }
-                    Payload::Lines(buf)
-                }
-                Chunk::TooLong { len, head } => {
-                    spare = Some(buf);
-                    Payload::TooLong { len, head }
-                }
-            };
-            let idle = reader.idle();
-            if let Some(b) = emit(Job {
-                seq,
-                input: idx,
-                payload,
-                header,
-                idle,
-            })? {
-                spare = Some(b);
+                let mut reader = input.reader;
+                read_one(
+                    cfg,
+                    name.as_str().into(),
+                    &mut reader,
+                    input.live,
+                    &mut seq,
+                    &mut emit,
+                )?;
             }
-            seq += 1;
+            Err(e) => {
+                emit(Job::error(seq, name.as_str().into(), e.to_string()))?;
+                seq += 1;
+            }
         }
     }
     Ok(())
+}
+
+/// Where a chunk may end. Wazuh's `alerts.log` spreads an alert over several
+/// lines ending in a blank one, so a chunk of it must end after a blank line
+/// or a record would be cut in two between workers.
+fn record_cut(chunk: &[u8], multiline: bool) -> usize {
+    if !multiline {
+        return chunk.len();
+    }
+    memchr::memmem::rfind(chunk, b"\n\n").map_or(0, |i| i + 2)
+}
+
+fn read_one(
+    cfg: &Config,
+    input: Arc<str>,
+    reader: &mut dyn std::io::Read,
+    live: bool,
+    seq: &mut u64,
+    emit: &mut impl FnMut(Job) -> Result<Option<Vec<u8>>>,
+) -> Result<()> {
+    let track_tsv = matches!(cfg.opts.format, Format::Auto | Format::ZeekTsv);
+    let mut reader = ChunkReader::new(reader, cfg.max_line, CHUNK).live(live);
+    let mut tsv = HeaderState::default();
+    let mut spare: Option<Vec<u8>> = None;
+    // Lines held back so a multi-line record stays in one chunk.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut multiline: Option<bool> = None;
+    loop {
+        let mut buf = spare
+            .take()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK + 4096));
+        let chunk = match reader.next_chunk(&mut buf) {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                if !carry.is_empty() {
+                    let header = tsv.snapshot();
+                    emit(Job::lines(
+                        *seq,
+                        input.clone(),
+                        std::mem::take(&mut carry),
+                        header,
+                        false,
+                    ))?;
+                    *seq += 1;
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                emit(Job::error(*seq, input.clone(), format!("read error: {e}")))?;
+                *seq += 1;
+                return Ok(());
+            }
+        };
+        let header = tsv.snapshot();
+        let payload = match chunk {
+            Chunk::Lines => {
+                let multi = *multiline
+                    .get_or_insert_with(|| aurora_core::source::wazuh::is_alerts_log_header(&buf));
+                if multi {
+                    carry.extend_from_slice(&buf);
+                    let cut = record_cut(&carry, true);
+                    let rest = carry.split_off(cut);
+                    buf.clear();
+                    buf.extend_from_slice(&carry);
+                    carry = rest;
+                    if buf.is_empty() && !reader.idle() {
+                        spare = Some(buf);
+                        continue;
+                    }
+                }
+                if track_tsv {
+                    tsv.observe_chunk(&buf);
+                }
+                Payload::Lines(buf)
+            }
+            Chunk::TooLong { len, head } => {
+                spare = Some(buf);
+                Payload::TooLong { len, head }
+            }
+        };
+        let idle = reader.idle();
+        if let Some(b) = emit(Job {
+            seq: *seq,
+            input: input.clone(),
+            payload,
+            header,
+            idle,
+        })? {
+            spare = Some(b);
+        }
+        *seq += 1;
+    }
+}
+
+impl Job {
+    fn error(seq: u64, input: Arc<str>, msg: String) -> Job {
+        Job {
+            seq,
+            input,
+            payload: Payload::OpenError(msg),
+            header: None,
+            idle: false,
+        }
+    }
+
+    fn lines(
+        seq: u64,
+        input: Arc<str>,
+        data: Vec<u8>,
+        header: Option<Arc<Header>>,
+        idle: bool,
+    ) -> Job {
+        Job {
+            seq,
+            input,
+            payload: Payload::Lines(data),
+            header,
+            idle,
+        }
+    }
 }
 
 fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> Done {
     out.clear();
     let mut done = Done {
         seq: job.seq,
-        input: job.input,
+        input: job.input.clone(),
         out,
         rejects: Vec::new(),
         lines: 0,
@@ -259,7 +349,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
             });
         }
         Payload::Lines(data) => {
-            norm.start_input(&cfg.inputs[job.input], job.header);
+            norm.start_input(&job.input, job.header);
             for line in ndjson::lines(&data) {
                 done.lines += 1;
                 match norm.line(line, &mut done.out) {
@@ -277,6 +367,22 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
                     }),
                 }
             }
+            // A multi-line record (Wazuh alerts.log) ends with the chunk:
+            // chunks of such inputs are cut after a record.
+            match norm.end_input(&mut done.out) {
+                Ok(Outcome::Event) => {
+                    done.events += 1;
+                    if let Some(m) = norm.last_module() {
+                        *done.modules.entry(m).or_default() += 1;
+                    }
+                }
+                Ok(Outcome::Skipped) => {}
+                Err(e) => done.rejects.push(LocalReject {
+                    rel_line: done.lines,
+                    reason: e.0,
+                    head: Vec::new(),
+                }),
+            }
             done.spent = Some(data);
         }
     }
@@ -286,8 +392,9 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
 struct Writer {
     stdout: RawStdout,
     rejects: RejectSink,
-    names: Vec<String>,
-    line_base: Vec<u64>,
+    /// The input being written, and its lines so far.
+    current: Option<Arc<str>>,
+    line_base: u64,
     totals: Totals,
 }
 
@@ -295,21 +402,29 @@ impl Writer {
     /// Takes one result in input order. Hands back the output buffer and the
     /// chunk buffer for reuse.
     fn accept(&mut self, mut d: Done) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
-        let name = &self.names[d.input];
+        if !self
+            .current
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &d.input))
+        {
+            self.current = Some(d.input.clone());
+            self.line_base = 0;
+        }
+        let name = &d.input;
         if let Some(e) = d.open_error.take() {
             eprintln!("aurora-norm: {name}: {e}");
-            self.totals.unreadable.push(name.clone());
+            self.totals.unreadable.push(name.to_string());
         }
         if !d.out.is_empty() {
             self.stdout
                 .write_all_or_exit(&d.out)
                 .context("writing to standard output")?;
         }
-        let base = self.line_base[d.input];
+        let base = self.line_base;
         for r in d.rejects.drain(..) {
             self.rejects
                 .push(Reject {
-                    file: name.clone(),
+                    file: name.to_string(),
                     line: base + r.rel_line,
                     reason: r.reason,
                     record: r.head,
@@ -319,7 +434,7 @@ impl Writer {
         if d.idle {
             self.rejects.flush().context("writing the rejects file")?;
         }
-        self.line_base[d.input] += d.lines;
+        self.line_base += d.lines;
         self.totals.lines += d.lines;
         self.totals.events += d.events;
         self.totals.rejected = self.rejects.total();

@@ -6,6 +6,7 @@ pub mod custom;
 pub mod suricata;
 pub mod syslog;
 pub mod tape;
+pub mod util;
 pub mod velociraptor;
 pub mod wazuh;
 pub mod zeek;

@@ -1,4 +1,14 @@
 //! Zeek log records → ECS, shared by the JSON and TSV readers.
+//!
+//! Both readers turn a record into typed fields ([`value`]) and hand them to
+//! one mapping ([`map`]), so the two renderings of an event give the same
+//! ECS event.
+
+pub mod logs;
+pub mod map;
+pub mod object;
+pub mod protocols;
+pub mod value;
 
 /// Zeek log types aurora knows by name, longest first so that `smb_files`
 /// wins over `files` when guessing from a file name.

@@ -5,6 +5,10 @@
 //! that follow, and may change mid-stream (several logs concatenated on stdin,
 //! a log rotated under a follower), so it is re-read at every `#separator`.
 
+use crate::reject::RecordError;
+use crate::source::zeek;
+use crate::source::zeek::map::Record;
+use crate::source::zeek::value::{List, Scalar, TsvList, Ty, Val, check_tsv_list};
 use std::sync::Arc;
 
 /// How to read the data rows that follow a header.
@@ -147,7 +151,165 @@ impl HeaderState {
     }
 }
 
+/// Per-thread state for reading rows: the parsed `#types` of the header in
+/// force and the column boundaries of the current row, reused across rows.
+#[derive(Default)]
+pub struct RowScratch {
+    schema_of: Option<Arc<Header>>,
+    types: Vec<Ty>,
+    /// Log guessed from the column names when nothing names it.
+    guessed: Option<&'static str>,
+    cols: Vec<(usize, usize)>,
+}
+
+impl RowScratch {
+    fn schema(&mut self, header: &Arc<Header>) -> Result<(), RecordError> {
+        if self
+            .schema_of
+            .as_ref()
+            .is_some_and(|h| Arc::ptr_eq(h, header))
+        {
+            return Ok(());
+        }
+        self.schema_of = None;
+        self.types.clear();
+        if header.types.is_empty() {
+            // No #types: read every column as text, except the time.
+            self.types
+                .extend(header.fields.iter().map(|f| match f.as_str() {
+                    "ts" => Ty {
+                        scalar: Scalar::Time,
+                        list: false,
+                    },
+                    _ => Ty::STR,
+                }));
+        } else if header.types.len() != header.fields.len() {
+            return Err(RecordError::new(format!(
+                "#types names {} columns, #fields names {}",
+                header.types.len(),
+                header.fields.len()
+            )));
+        } else {
+            self.types.extend(header.types.iter().map(|t| Ty::parse(t)));
+        }
+        self.guessed = zeek::logs::guess(|k| header.fields.iter().any(|f| f == k));
+        self.schema_of = Some(header.clone());
+        Ok(())
+    }
+}
+
+/// A data row with the header it is read by.
+struct Row<'a> {
+    header: &'a Header,
+    types: &'a [Ty],
+    line: &'a str,
+    cols: &'a [(usize, usize)],
+}
+
+impl<'a> Record<'a> for Row<'a> {
+    fn each(
+        &self,
+        f: &mut dyn FnMut(&'a str, Val<'a>) -> Result<(), RecordError>,
+    ) -> Result<(), RecordError> {
+        let h = self.header;
+        for (i, (&(s, e), ty)) in self.cols.iter().zip(self.types).enumerate() {
+            let name: &'a str = h.fields.get(i).map_or("", String::as_str);
+            let raw = self.line.get(s..e).unwrap_or("");
+            if raw == h.unset_field {
+                continue;
+            }
+            let val = if raw == h.empty_field {
+                match (ty.list, ty.scalar) {
+                    (true, _) => Val::List(List::Empty),
+                    (false, Scalar::Str) => Val::Str(std::borrow::Cow::Borrowed("")),
+                    _ => continue,
+                }
+            } else if ty.list {
+                let l = TsvList {
+                    raw,
+                    set_separator: &h.set_separator,
+                    unset: &h.unset_field,
+                    empty: &h.empty_field,
+                    elem: ty.scalar,
+                };
+                if let Err(what) = check_tsv_list(&l) {
+                    return Err(bad_value(i, name, ty, raw, what));
+                }
+                Val::List(List::Tsv(l))
+            } else {
+                match Val::from_tsv(raw, ty.scalar) {
+                    Ok(v) => v,
+                    // An unreadable ts leaves the event to the arrival-time
+                    // fallback; the row itself is fine.
+                    Err(_) if name == "ts" => continue,
+                    Err(what) => return Err(bad_value(i, name, ty, raw, what)),
+                }
+            };
+            f(name, val)?;
+        }
+        Ok(())
+    }
+}
+
+fn bad_value(i: usize, name: &str, ty: &Ty, raw: &str, what: &str) -> RecordError {
+    let mut shown: String = raw.chars().take(40).collect();
+    if shown.len() < raw.len() {
+        shown.push('…');
+    }
+    let list = if ty.list { " member" } else { "" };
+    RecordError::new(format!(
+        "column {} ({name}): {shown:?} is not {what}{list}",
+        i + 1
+    ))
+}
+
+/// Maps one data row read with `header`.
+pub fn normalize_row(
+    header: &Arc<Header>,
+    line: &str,
+    log_hint: Option<&str>,
+    scratch: &mut RowScratch,
+    ev: &mut crate::event::Event,
+) -> Result<(), RecordError> {
+    scratch.schema(header)?;
+    let sep = header.separator;
+    if !sep.is_ascii() {
+        // A non-ASCII byte could split a character; Zeek never uses one.
+        return Err(RecordError::new(format!(
+            "#separator \\x{sep:02x} is not an ASCII character"
+        )));
+    }
+    scratch.cols.clear();
+    let mut start = 0;
+    for i in memchr::memchr_iter(sep, line.as_bytes()) {
+        scratch.cols.push((start, i));
+        start = i + 1;
+    }
+    scratch.cols.push((start, line.len()));
+    if scratch.cols.len() != header.fields.len() {
+        return Err(RecordError::new(format!(
+            "row has {} columns, #fields names {}",
+            scratch.cols.len(),
+            header.fields.len()
+        )));
+    }
+    let log = zeek::logs::resolve(header.path.as_deref(), log_hint, |_| false);
+    let log = if header.path.is_none() && log_hint.is_none() {
+        scratch.guessed.unwrap_or(log)
+    } else {
+        log
+    };
+    let row = Row {
+        header,
+        types: &scratch.types,
+        line,
+        cols: &scratch.cols,
+    };
+    zeek::map::map(&row, log, ev)
+}
+
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)]
 mod tests {
     use super::*;
 
@@ -186,15 +348,4 @@ mod tests {
         assert_eq!(unescape("no escapes"), "no escapes");
         assert_eq!(unescape("bad \\xZZ"), "bad \\xZZ");
     }
-}
-
-/// Maps one data row read with `header`.
-pub fn normalize_row(
-    header: &Header,
-    line: &str,
-    log_hint: Option<&str>,
-    ev: &mut crate::event::Event,
-) -> Result<(), crate::reject::RecordError> {
-    let _ = (header, line, log_hint, ev);
-    Err("Zeek TSV mapping is not written yet".into())
 }

@@ -558,7 +558,7 @@ fn url(ev: &mut Event, s: &str) {
         ev.str(F::UrlQuery, q);
     }
     if let Some(f) = frag.filter(|f| !f.is_empty()) {
-        ev.dyn_str("url.fragment", f);
+        ev.str(F::UrlFragment, f);
     }
 }
 
@@ -592,7 +592,7 @@ pub(super) fn tls<'i>(ev: &mut Event, t: Value<'_, 'i>, rel: &mut Related<'i>) {
                 }
             }
             "chain" if v.is_array() => {
-                ev.dyn_with("tls.server.certificate_chain", |b| out::write_clean(b, v));
+                ev.with(F::TlsServerCertificateChain, |b| out::write_clean(b, v));
             }
             _ => {}
         }
@@ -624,15 +624,15 @@ pub(super) fn tls<'i>(ev: &mut Event, t: Value<'_, 'i>, rel: &mut Related<'i>) {
             "notbefore" | "notafter" => {
                 if let Some(t) = time::parse_iso8601(s).map(|p| p.utc(0)) {
                     let (f, x) = if k == "notbefore" {
-                        (F::TlsServerNotBefore, "tls.server.x509.not_before")
+                        (F::TlsServerNotBefore, F::TlsServerX509NotBefore)
                     } else {
-                        (F::TlsServerNotAfter, "tls.server.x509.not_after")
+                        (F::TlsServerNotAfter, F::TlsServerX509NotAfter)
                     };
                     ev.time(f, t);
-                    ev.dyn_with(x, |b| time::write_rfc3339_micros(b, t));
+                    ev.time(x, t);
                 }
             }
-            "certificate" => ev.dyn_str("tls.server.certificate", s),
+            "certificate" => ev.str(F::TlsServerCertificate, s),
             _ => {}
         }
     }
@@ -657,22 +657,22 @@ fn tls_version(ev: &mut Event, s: &str) {
     }
 }
 
-type NamePaths = [(&'static str, &'static str); 6];
+type NamePaths = [(&'static str, F); 6];
 const SUBJECT_PATHS: NamePaths = [
-    ("CN", "tls.server.x509.subject.common_name"),
-    ("C", "tls.server.x509.subject.country"),
-    ("L", "tls.server.x509.subject.locality"),
-    ("O", "tls.server.x509.subject.organization"),
-    ("OU", "tls.server.x509.subject.organizational_unit"),
-    ("ST", "tls.server.x509.subject.state_or_province"),
+    ("CN", F::TlsServerX509SubjectCommonName),
+    ("C", F::TlsServerX509SubjectCountry),
+    ("L", F::TlsServerX509SubjectLocality),
+    ("O", F::TlsServerX509SubjectOrganization),
+    ("OU", F::TlsServerX509SubjectOrganizationalUnit),
+    ("ST", F::TlsServerX509SubjectStateOrProvince),
 ];
 const ISSUER_PATHS: NamePaths = [
-    ("CN", "tls.server.x509.issuer.common_name"),
-    ("C", "tls.server.x509.issuer.country"),
-    ("L", "tls.server.x509.issuer.locality"),
-    ("O", "tls.server.x509.issuer.organization"),
-    ("OU", "tls.server.x509.issuer.organizational_unit"),
-    ("ST", "tls.server.x509.issuer.state_or_province"),
+    ("CN", F::TlsServerX509IssuerCommonName),
+    ("C", F::TlsServerX509IssuerCountry),
+    ("L", F::TlsServerX509IssuerLocality),
+    ("O", F::TlsServerX509IssuerOrganization),
+    ("OU", F::TlsServerX509IssuerOrganizationalUnit),
+    ("ST", F::TlsServerX509IssuerStateOrProvince),
 ];
 
 /// Splits a distinguished name as Suricata prints it (`CN=a, O=Acme U.S.A.,
@@ -716,10 +716,10 @@ impl<'a> Few<(&'a str, &'a str), 16> {
 
 fn x509_name(ev: &mut Event, dn: &str, paths: &NamePaths) {
     let parts = dn_parts(dn);
-    for (key, path) in paths {
-        if parts.iter().any(|(k, _)| k == *key) {
-            ev.dyn_with(path, |b| {
-                write_str_list(b, parts.iter().filter(|(k, _)| k == key).map(|(_, v)| v))
+    for &(key, field) in paths {
+        if parts.iter().any(|(k, _)| k == key) {
+            ev.with(field, |b| {
+                write_str_list(b, parts.iter().filter(|(k, _)| *k == key).map(|(_, v)| v))
             });
         }
     }
