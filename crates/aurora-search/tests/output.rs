@@ -131,7 +131,7 @@ fn top_counts_match() {
         "network.transport",
     ] {
         let o = run(&[
-            "top", "--db", db, field, "--limit", "1000", "--format", "ndjson",
+            "top", "--db", db, field, "--limit", "100000", "--format", "ndjson",
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let got: Vec<(String, u64)> = stdout(&o)
@@ -146,6 +146,12 @@ fn top_counts_match() {
         want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut got_sorted = got.clone();
         got_sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let only_got: Vec<_> = got_sorted.iter().filter(|x| !want.contains(x)).collect();
+        let only_want: Vec<_> = want.iter().filter(|x| !got_sorted.contains(x)).collect();
+        assert!(
+            only_got.is_empty() && only_want.is_empty(),
+            "top {field}: store only {only_got:?}, independent only {only_want:?}"
+        );
         assert_eq!(got_sorted, want, "top {field}");
         assert!(
             got.windows(2).all(|w| w[0].1 >= w[1].1),

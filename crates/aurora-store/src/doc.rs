@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::fields::severity_of;
-use crate::{ip, time};
+use crate::{ip, json, time};
 
 /// One event ready to insert.
 #[derive(Debug, Clone, Default)]
@@ -107,7 +107,7 @@ fn strings(v: &Value, field: &str) -> Vec<String> {
 
 /// Parses one line. The error is the reject reason.
 pub fn parse_line(line: &str) -> Result<Parsed, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let (v, repeated_keys) = json::parse(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let Value::Object(obj) = &v else {
         return Err("not a JSON object".into());
     };
@@ -160,7 +160,12 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
         rule_id: text(&v, "rule.id"),
         rule_name: text(&v, "rule.name"),
         techniques: strings(&v, "threat.technique.id"),
-        doc: line.to_string(),
+        // With a repeated key, store what the hot columns were read from (see json.rs).
+        doc: if repeated_keys {
+            v.to_string()
+        } else {
+            line.to_string()
+        },
         blob: None,
         doc_len: line.len(),
         fts,

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fields;
 pub mod index;
 pub mod ip;
+pub mod json;
 pub mod query;
 pub mod schema;
 pub mod search;
