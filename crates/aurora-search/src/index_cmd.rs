@@ -38,10 +38,8 @@ pub fn run(args: IndexArgs) -> Result<i32> {
     let bar = (!args.quiet && stderr_is_tty()).then(|| {
         let b = ProgressBar::new_spinner();
         b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed} {human_pos} lines, {per_sec} — {msg}",
-            )
-            .expect("static template"),
+            ProgressStyle::with_template("{spinner} {elapsed} {human_pos} lines — {msg}")
+                .expect("static template"),
         );
         b.enable_steady_tick(Duration::from_millis(200));
         b
@@ -65,8 +63,9 @@ pub fn run(args: IndexArgs) -> Result<i32> {
         |s: &IndexStats| {
             if let Some(b) = &bar {
                 b.set_position(s.lines);
+                let rate = s.lines as f64 / started.elapsed().as_secs_f64().max(1e-3);
                 b.set_message(format!(
-                    "{} new, {} already stored, {} rejected",
+                    "{rate:.0} lines/s, {} new, {} already stored, {} rejected",
                     s.inserted, s.duplicates, s.rejects
                 ));
             }
