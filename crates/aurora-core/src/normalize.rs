@@ -257,13 +257,9 @@ impl Normalizer {
         if self.opts.keep_original {
             // The line is valid UTF-8 here: JSON was validated by the parser,
             // text by the TSV path.
-            ev.with(F::EventOriginal, |b| {
-                b.push(b'"');
-                crate::json::escape_into(b, line);
-                b.push(b'"');
-            });
+            ev.set_original_deferred();
         }
-        ev.write_json(out);
+        ev.write_json_with_original(out, line);
         out.push(b'\n');
     }
 }
