@@ -98,7 +98,9 @@ impl<R: Read> ChunkReader<R> {
                 // target is reached, handled above; grow defensively.
                 self.buf.resize(self.buf.len() * 2, 0);
             }
-            let want = self.buf.len() - self.filled;
+            // Read about a chunk at a time, not the whole buffer: a chunk
+            // and what it turns into then stay in the CPU's caches.
+            let want = (self.buf.len() - self.filled).min(self.target.max(1 << 16));
             let n = read_retry(&mut self.inner, &mut self.buf[self.filled..])?;
             self.short = n < want;
             if n == 0 {
@@ -115,7 +117,14 @@ impl<R: Read> ChunkReader<R> {
     fn hand_out(&mut self, out: &mut Vec<u8>, upto: usize) -> Chunk {
         let mut start = 0;
         let mut long = None;
-        for nl in memchr::memchr_iter(b'\n', &self.buf[..upto]) {
+        // No line can be longer than the whole run (the usual case once
+        // reads are chunk-sized): nothing to look for.
+        let lines = if upto <= self.max_line {
+            &self.buf[..0]
+        } else {
+            &self.buf[..upto]
+        };
+        for nl in memchr::memchr_iter(b'\n', lines) {
             if nl - start > self.max_line {
                 long = Some((start, nl + 1, nl - start));
                 break;
