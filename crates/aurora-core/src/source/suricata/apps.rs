@@ -9,7 +9,6 @@ use crate::json;
 use crate::source::tape::{self, Value};
 use crate::time;
 use simd_json::prelude::*;
-use std::net::IpAddr;
 
 /// A short list in a fixed array: enough for what one record names, and
 /// free of allocation. Pushes past the capacity are dropped.
@@ -66,7 +65,7 @@ impl<'i> Related<'i> {
     }
 
     fn ip_checked(&mut self, s: &'i str) {
-        if s.parse::<IpAddr>().is_ok() {
+        if super::parse_ip(s).is_some() {
             self.ips.push(s);
         }
     }

@@ -493,19 +493,56 @@ fn endpoint<'i>(
         return None;
     }
     ev.str(address, s);
-    match s.parse::<IpAddr>() {
-        Ok(a) => {
+    match parse_ip(s) {
+        Some(a) => {
             ev.str(ip, s);
             rel.ip(s);
             Some(a)
         }
-        Err(_) => {
+        None => {
             ev.warn(format!(
                 "{key} {s:?} is not an IP address; kept as the address only"
             ));
             None
         }
     }
+}
+
+/// `s.parse::<IpAddr>().ok()`, with a quick path for the usual dotted
+/// quad: four decimal octets without leading zeros. Anything else (IPv6,
+/// odd spellings) goes to the standard parser, which decides.
+pub(super) fn parse_ip(s: &str) -> Option<IpAddr> {
+    let b = s.as_bytes();
+    if (7..=15).contains(&b.len()) {
+        let mut octets = [0u8; 4];
+        let mut n = 0;
+        let mut i = 0;
+        let ok = loop {
+            let start = i;
+            let mut v = 0u32;
+            while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+                v = v * 10 + (b[i] - b'0') as u32;
+                i += 1;
+            }
+            let len = i - start;
+            if len == 0 || v > 255 || (len > 1 && b[start] == b'0') {
+                break false;
+            }
+            octets[n] = v as u8;
+            n += 1;
+            if n == 4 {
+                break i == b.len();
+            }
+            if i >= b.len() || b[i] != b'.' {
+                break false;
+            }
+            i += 1;
+        };
+        if ok {
+            return Some(IpAddr::from(octets));
+        }
+    }
+    s.parse().ok()
 }
 
 /// Sets network.transport from `proto` and returns the IANA number.
@@ -696,6 +733,49 @@ mod tests {
         ];
         for (name, input, want) in cases {
             assert_eq!(f(input).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn quick_ip_parse_agrees_with_std() {
+        let cases = [
+            "10.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.",
+            ".1.2.3.4",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1..2.3",
+            "1.2.3.4a",
+            "1234.1.1.1",
+            "1.2.3.999",
+            "a.b.c.d",
+            "::1",
+            "fe80::1",
+            "::ffff:1.2.3.4",
+            "",
+            "1.2.3.4 ",
+            "+1.2.3.4",
+            "100.200.250.199",
+        ];
+        for c in cases {
+            assert_eq!(parse_ip(c), c.parse::<IpAddr>().ok(), "{c:?}");
+        }
+        // Every octet value, in each position.
+        for v in 0..=300u32 {
+            for pos in 0..4 {
+                let mut parts = ["7"; 4].map(String::from);
+                parts[pos] = v.to_string();
+                let s = parts.join(".");
+                assert_eq!(parse_ip(&s), s.parse::<IpAddr>().ok(), "{s:?}");
+                parts[pos] = format!("0{v}");
+                let s = parts.join(".");
+                assert_eq!(parse_ip(&s), s.parse::<IpAddr>().ok(), "{s:?}");
+            }
         }
     }
 
