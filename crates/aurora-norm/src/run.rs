@@ -13,7 +13,7 @@ use aurora_core::ndjson::{self, Chunk, ChunkReader};
 use aurora_core::reject::{Reject, RejectSink};
 use aurora_core::source::zeek_tsv::{Header, HeaderState};
 use aurora_core::{Format, Normalizer, Options, Outcome};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Bytes per chunk when input is plentiful: large enough that per-chunk
@@ -69,7 +69,8 @@ struct Done {
     rejects: Vec<LocalReject>,
     lines: u64,
     events: u64,
-    modules: HashMap<&'static str, u64>,
+    /// Events per module (a few at most: a list beats hashing per event).
+    modules: Vec<(&'static str, u64)>,
     open_error: Option<String>,
     idle: bool,
     /// The chunk's buffer, handed back for reuse.
@@ -240,7 +241,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
         rejects: Vec::new(),
         lines: 0,
         events: 0,
-        modules: HashMap::new(),
+        modules: Vec::new(),
         open_error: None,
         idle: job.idle,
         spent: None,
@@ -266,7 +267,10 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
                     Ok(Outcome::Event) => {
                         done.events += 1;
                         if let Some(m) = norm.last_module() {
-                            *done.modules.entry(m).or_default() += 1;
+                            match done.modules.iter_mut().find(|(k, _)| *k == m) {
+                                Some((_, n)) => *n += 1,
+                                None => done.modules.push((m, 1)),
+                            }
                         }
                     }
                     Ok(Outcome::Skipped) => {}
