@@ -36,32 +36,34 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         if tape::is_null(v) {
             continue;
         }
-        match k {
-            "timestamp" => r.ts = Some(v),
-            "event_type" => r.event_type = Some(want_str("event_type", v)?),
-            "src_ip" => r.src_ip = Some(want_str("src_ip", v)?),
-            "dest_ip" => r.dest_ip = Some(want_str("dest_ip", v)?),
-            "src_port" => r.src_port = Some(port("src_port", v)?),
-            "dest_port" => r.dest_port = Some(port("dest_port", v)?),
-            "proto" => r.proto = Some(v),
-            "app_proto" => r.app_proto = v.into_string(),
-            "community_id" => r.community_id = v.into_string(),
-            "icmp_type" => r.icmp_type = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
-            "icmp_code" => r.icmp_code = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
-            "host" => r.host = v.into_string(),
-            "in_iface" => r.in_iface = v.into_string(),
-            "vlan" => r.vlan = Some(v),
-            "alert" => r.alert = Some(v),
-            "flow" => r.flow = Some(v),
-            "netflow" => r.netflow = Some(v),
-            "http" => r.http = Some(v),
-            "tls" => r.tls = Some(v),
-            "dns" => r.dns = Some(v),
-            "fileinfo" => r.fileinfo = Some(v),
-            "smtp" => r.smtp = Some(v),
-            "email" => r.email = Some(v),
-            "ether" => r.ether = Some(v),
-            _ => {}
+        use RootKey as K;
+        let Some(key) = RootKey::of(k) else { continue };
+        match key {
+            K::Timestamp => r.ts = Some(v),
+            K::EventType => r.event_type = Some(want_str("event_type", v)?),
+            K::SrcIp => r.src_ip = Some(want_str("src_ip", v)?),
+            K::DestIp => r.dest_ip = Some(want_str("dest_ip", v)?),
+            K::SrcPort => r.src_port = Some(port("src_port", v)?),
+            K::DestPort => r.dest_port = Some(port("dest_port", v)?),
+            K::Proto => r.proto = Some(v),
+            K::AppProto => r.app_proto = v.into_string(),
+            K::CommunityId => r.community_id = v.into_string(),
+            K::IcmpType => r.icmp_type = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
+            K::IcmpCode => r.icmp_code = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
+            K::Host => r.host = v.into_string(),
+            K::InIface => r.in_iface = v.into_string(),
+            K::Vlan => r.vlan = Some(v),
+            K::Alert => r.alert = Some(v),
+            K::Flow => r.flow = Some(v),
+            K::Netflow => r.netflow = Some(v),
+            K::Http => r.http = Some(v),
+            K::Tls => r.tls = Some(v),
+            K::Dns => r.dns = Some(v),
+            K::Fileinfo => r.fileinfo = Some(v),
+            K::Smtp => r.smtp = Some(v),
+            K::Email => r.email = Some(v),
+            K::Ether => r.ether = Some(v),
+            K::FlowId => {}
         }
     }
 
@@ -297,6 +299,120 @@ pub fn map_alert(ev: &mut Event, alert: Value<'_, '_>) -> u8 {
     apps::alert(ev, alert).severity
 }
 
+/// The root keys the mapping reads (and `flow_id`, which suricata.eve
+/// rewrites), found by length first: a record has a dozen keys or more, and
+/// a chain of string compares per key adds up.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum RootKey {
+    Timestamp,
+    EventType,
+    SrcIp,
+    DestIp,
+    SrcPort,
+    DestPort,
+    Proto,
+    AppProto,
+    CommunityId,
+    IcmpType,
+    IcmpCode,
+    Host,
+    InIface,
+    Vlan,
+    Alert,
+    Flow,
+    Netflow,
+    Http,
+    Tls,
+    Dns,
+    Fileinfo,
+    Smtp,
+    Email,
+    Ether,
+    FlowId,
+}
+
+impl RootKey {
+    #[cfg(test)]
+    const ALL: [(&'static str, RootKey); 25] = [
+        ("timestamp", RootKey::Timestamp),
+        ("event_type", RootKey::EventType),
+        ("src_ip", RootKey::SrcIp),
+        ("dest_ip", RootKey::DestIp),
+        ("src_port", RootKey::SrcPort),
+        ("dest_port", RootKey::DestPort),
+        ("proto", RootKey::Proto),
+        ("app_proto", RootKey::AppProto),
+        ("community_id", RootKey::CommunityId),
+        ("icmp_type", RootKey::IcmpType),
+        ("icmp_code", RootKey::IcmpCode),
+        ("host", RootKey::Host),
+        ("in_iface", RootKey::InIface),
+        ("vlan", RootKey::Vlan),
+        ("alert", RootKey::Alert),
+        ("flow", RootKey::Flow),
+        ("netflow", RootKey::Netflow),
+        ("http", RootKey::Http),
+        ("tls", RootKey::Tls),
+        ("dns", RootKey::Dns),
+        ("fileinfo", RootKey::Fileinfo),
+        ("smtp", RootKey::Smtp),
+        ("email", RootKey::Email),
+        ("ether", RootKey::Ether),
+        ("flow_id", RootKey::FlowId),
+    ];
+
+    #[inline]
+    fn of(k: &str) -> Option<RootKey> {
+        use RootKey::*;
+        Some(match k.len() {
+            3 => match k {
+                "tls" => Tls,
+                "dns" => Dns,
+                _ => return None,
+            },
+            4 => match k {
+                "host" => Host,
+                "vlan" => Vlan,
+                "flow" => Flow,
+                "http" => Http,
+                "smtp" => Smtp,
+                _ => return None,
+            },
+            5 => match k {
+                "proto" => Proto,
+                "alert" => Alert,
+                "email" => Email,
+                "ether" => Ether,
+                _ => return None,
+            },
+            6 if k == "src_ip" => SrcIp,
+            7 => match k {
+                "dest_ip" => DestIp,
+                "netflow" => Netflow,
+                "flow_id" => FlowId,
+                _ => return None,
+            },
+            8 => match k {
+                "src_port" => SrcPort,
+                "in_iface" => InIface,
+                "fileinfo" => Fileinfo,
+                _ => return None,
+            },
+            9 => match k {
+                "timestamp" => Timestamp,
+                "dest_port" => DestPort,
+                "app_proto" => AppProto,
+                "icmp_type" => IcmpType,
+                "icmp_code" => IcmpCode,
+                _ => return None,
+            },
+            10 if k == "event_type" => EventType,
+            12 if k == "community_id" => CommunityId,
+            _ => return None,
+        })
+    }
+}
+
 /// The fields of the root object the mapping reads, borrowed from the tape.
 #[derive(Default)]
 struct Rec<'t, 'i> {
@@ -401,27 +517,32 @@ struct EveKeep {
     dns_mapped: bool,
 }
 
-const HTTP_MAPPED: &[&str] = &[
-    "hostname",
-    "url",
-    "http_method",
-    "http_user_agent",
-    "status",
-    "length",
-    "http_refer",
-];
-const FLOW_MAPPED: &[&str] = &[
-    "pkts_toserver",
-    "pkts_toclient",
-    "bytes_toserver",
-    "bytes_toclient",
-    "start",
-    "end",
-];
-const NETFLOW_MAPPED: &[&str] = &["pkts", "bytes", "start", "end"];
-const FILEINFO_MAPPED: &[&str] = &["filename", "size"];
-const DNS_MAPPED: &[&str] = &["aa", "tc", "rd", "ra", "answers"];
-const ETHER_MAPPED: &[&str] = &["src_mac", "dest_mac"];
+// Keys of each object that the mapping moved to ECS (left out of
+// suricata.eve). Matches rather than lists: the compiler switches on length.
+fn http_moved(k: &str) -> bool {
+    matches!(
+        k,
+        "hostname" | "url" | "http_method" | "http_user_agent" | "status" | "length" | "http_refer"
+    )
+}
+fn flow_moved(k: &str) -> bool {
+    matches!(
+        k,
+        "pkts_toserver" | "pkts_toclient" | "bytes_toserver" | "bytes_toclient" | "start" | "end"
+    )
+}
+fn netflow_moved(k: &str) -> bool {
+    matches!(k, "pkts" | "bytes" | "start" | "end")
+}
+fn fileinfo_moved(k: &str) -> bool {
+    matches!(k, "filename" | "size")
+}
+fn dns_moved(k: &str) -> bool {
+    matches!(k, "aa" | "tc" | "rd" | "ra" | "answers")
+}
+fn ether_moved(k: &str) -> bool {
+    matches!(k, "src_mac" | "dest_mac")
+}
 
 /// Writes `{"eve":{…}}`: the record minus what moved to ECS.
 fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
@@ -433,11 +554,14 @@ fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
                 continue;
             }
             let o = v.is_object();
-            match k {
-                "src_ip" | "dest_ip" | "src_port" | "dest_port" | "proto" | "community_id" => {}
-                "timestamp" if !keep.timestamp => {}
-                "app_proto" if !keep.app_proto => {}
-                "flow_id" => {
+            use RootKey as K;
+            match RootKey::of(k) {
+                Some(
+                    K::SrcIp | K::DestIp | K::SrcPort | K::DestPort | K::Proto | K::CommunityId,
+                ) => {}
+                Some(K::Timestamp) if !keep.timestamp => {}
+                Some(K::AppProto) if !keep.app_proto => {}
+                Some(K::FlowId) => {
                     out::key(b, &mut first, k);
                     // A keyword, as in Elastic: flow ids pass 2^53 and would
                     // lose digits in any consumer that reads numbers as doubles.
@@ -450,25 +574,15 @@ fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
                         None => out::write_clean(b, v),
                     }
                 }
-                "alert" if o => apps::write_eve_alert(b, &mut first, v),
-                "http" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| HTTP_MAPPED.contains(&x))
+                Some(K::Alert) if o => apps::write_eve_alert(b, &mut first, v),
+                Some(K::Http) if o => out::write_filtered(b, &mut first, k, v, http_moved),
+                Some(K::Flow) if o => out::write_filtered(b, &mut first, k, v, flow_moved),
+                Some(K::Netflow) if o => out::write_filtered(b, &mut first, k, v, netflow_moved),
+                Some(K::Fileinfo) if o => out::write_filtered(b, &mut first, k, v, fileinfo_moved),
+                Some(K::Dns) if o && keep.dns_mapped => {
+                    out::write_filtered(b, &mut first, k, v, dns_moved)
                 }
-                "flow" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| FLOW_MAPPED.contains(&x))
-                }
-                "netflow" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| NETFLOW_MAPPED.contains(&x))
-                }
-                "fileinfo" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| FILEINFO_MAPPED.contains(&x))
-                }
-                "dns" if o && keep.dns_mapped => {
-                    out::write_filtered(b, &mut first, k, v, |x| DNS_MAPPED.contains(&x))
-                }
-                "ether" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| ETHER_MAPPED.contains(&x))
-                }
+                Some(K::Ether) if o => out::write_filtered(b, &mut first, k, v, ether_moved),
                 _ => {
                     out::key(b, &mut first, k);
                     out::write_clean(b, v);
@@ -733,6 +847,26 @@ mod tests {
         ];
         for (name, input, want) in cases {
             assert_eq!(f(input).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn root_keys_by_length() {
+        for (name, key) in RootKey::ALL {
+            assert_eq!(RootKey::of(name), Some(key), "{name}");
+            assert_eq!(RootKey::of(&name[1..]), None, "{name}");
+            assert_eq!(RootKey::of(&format!("{name}x")), None, "{name}");
+        }
+        for other in [
+            "",
+            "x",
+            "tcp",
+            "flow_ids",
+            "Timestamp",
+            "pkt_src",
+            "metadata",
+        ] {
+            assert_eq!(RootKey::of(other), None, "{other}");
         }
     }
 
