@@ -171,6 +171,20 @@ impl Event {
         self.with(f, |b| b.extend_from_slice(json_text));
     }
 
+    /// Sets `f` to the value of the field set last (which must exist),
+    /// sharing its JSON text instead of writing it again.
+    #[inline]
+    pub fn same_as_last(&mut self, f: F) {
+        let last = *self.fields.last().expect("a field was set before");
+        if f == F::Timestamp {
+            self.has_time = true;
+        }
+        self.fields.push(Field {
+            key: Key::Static(f),
+            ..last
+        });
+    }
+
     /// Sets an array of strings; an empty list leaves the field unset.
     pub fn strs<'a, I>(&mut self, f: F, items: I)
     where
@@ -706,5 +720,20 @@ mod tests {
             e.str(F::EventKind, "k");
             assert_eq!(e.to_json_string(), r#"{"event":{"kind":"k"}}"#);
         }
+    }
+
+    #[test]
+    fn same_as_last_shares_the_value() {
+        let mut e = Event::new();
+        e.str(F::SourceAddress, "10.0.0.1");
+        e.same_as_last(F::SourceIp);
+        e.str(F::EventKind, "k");
+        e.same_as_last(F::Timestamp);
+        assert!(e.has_timestamp());
+        assert_eq!(e.get_json(F::SourceIp), Some(&b"\"10.0.0.1\""[..]));
+        assert_eq!(
+            e.to_json_string(),
+            r#"{"@timestamp":"k","event":{"kind":"k"},"source":{"address":"10.0.0.1","ip":"10.0.0.1"}}"#
+        );
     }
 }

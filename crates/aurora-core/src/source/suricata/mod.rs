@@ -81,10 +81,11 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
     }
 
     ev.set_module("suricata");
-    ev.str(F::EventDataset, "suricata.eve");
-    ev.str(F::ObserverVendor, "OISF");
-    ev.str(F::ObserverProduct, "Suricata");
-    ev.str(F::ObserverType, "ids");
+    // Constant values as ready JSON: no escaping check per record.
+    ev.raw(F::EventDataset, br#""suricata.eve""#);
+    ev.raw(F::ObserverVendor, br#""OISF""#);
+    ev.raw(F::ObserverProduct, br#""Suricata""#);
+    ev.raw(F::ObserverType, br#""ids""#);
     if let Some(h) = r.host {
         ev.str_nonempty(F::ObserverHostname, h);
     }
@@ -231,21 +232,21 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
     }
 
     // event.*
-    ev.str(
+    ev.raw(
         F::EventKind,
         match et {
-            EventType::Alert => "alert",
-            EventType::Stats => "metric",
-            _ => "event",
+            EventType::Alert => br#""alert""#,
+            EventType::Stats => br#""metric""#,
+            _ => br#""event""#,
         },
     );
-    let categories: &[&str] = match et {
-        EventType::Alert => &["network", "intrusion_detection"],
-        EventType::Http => &["network", "web"],
-        EventType::Smtp => &["network", "email"],
-        _ => &["network"],
+    let categories: &[u8] = match et {
+        EventType::Alert => br#"["network","intrusion_detection"]"#,
+        EventType::Http => br#"["network","web"]"#,
+        EventType::Smtp => br#"["network","email"]"#,
+        _ => br#"["network"]"#,
     };
-    ev.strs(F::EventCategory, categories.iter().copied());
+    ev.raw(F::EventCategory, categories);
     let mut types: [&str; 4] = [""; 4];
     let mut n = 0;
     let mut add = |t: &'static str| {
@@ -609,7 +610,7 @@ fn endpoint<'i>(
     ev.str(address, s);
     match parse_ip(s) {
         Some(a) => {
-            ev.str(ip, s);
+            ev.same_as_last(ip);
             rel.ip(s);
             Some(a)
         }
