@@ -448,7 +448,7 @@ impl Event {
         let arena = &self.arena;
         let mut w = Appender::new(out);
         w.byte(b'{');
-        let mut prev_prefix = 0u128;
+        let mut prev_prefix = 0u64;
         let mut prev_depth = 0usize;
         for (i, &fi) in self.order.iter().enumerate() {
             let field = fields[fi as usize];
@@ -457,7 +457,7 @@ impl Event {
             };
             let fo = &cat.out[k as usize];
             let depth = fo.depth as usize;
-            let same = ((prev_prefix ^ fo.prefix).trailing_zeros() / 16) as usize;
+            let same = ((prev_prefix ^ fo.prefix).trailing_zeros() / 8) as usize;
             let common = same.min(depth).min(prev_depth);
             w.closes(prev_depth - common);
             w.comma(i > 0);

@@ -258,16 +258,16 @@ pub(crate) struct Catalogue {
 }
 
 /// Most parent objects a catalogued path may have (the serializer packs one
-/// 16-bit id per parent into a `u128`).
+/// 8-bit id per parent into a `u64`).
 pub(crate) const MAX_PARENTS: usize = 8;
 
 /// How the serializer writes one catalogued field.
 pub(crate) struct FieldOut {
-    /// Lane `d` (bits `16d..16d+16`) holds a nonzero id of the path prefix
+    /// Lane `d` (bits `8d..8d+8`) holds a nonzero id of the path prefix
     /// made of the first `d + 1` segments, for each parent object; unused
     /// lanes are 0. Two fields share their first `c` parents exactly when
     /// their first `c` lanes are equal.
-    pub prefix: u128,
+    pub prefix: u64,
     /// Number of parent objects.
     pub depth: u8,
     /// `"p0":{"p1":{"leaf":`, every parent opened, then the leaf key.
@@ -318,20 +318,21 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             .iter()
             .map(|segs| quoted(segs[segs.len() - 1]))
             .collect();
-        let mut prefix_ids: std::collections::HashMap<String, u16> = Default::default();
+        let mut prefix_ids: std::collections::HashMap<String, u8> = Default::default();
         let out: Vec<FieldOut> = segments
             .iter()
             .enumerate()
             .map(|(f, segs)| {
                 let depth = segs.len() - 1;
                 assert!(depth <= MAX_PARENTS, "catalogue path too deep");
-                let mut prefix = 0u128;
+                let mut prefix = 0u64;
                 let mut key = Vec::new();
                 let mut off = [0u8; MAX_PARENTS + 1];
                 for d in 0..depth {
-                    let next = prefix_ids.len() as u16 + 1;
+                    let next = u8::try_from(prefix_ids.len() + 1)
+                        .expect("over 255 parent objects in the catalogue: widen FieldOut::prefix");
                     let id = *prefix_ids.entry(segs[..=d].join(".")).or_insert(next);
-                    prefix |= (id as u128) << (16 * d);
+                    prefix |= (id as u64) << (8 * d);
                     off[d] = key.len() as u8;
                     key.extend_from_slice(&open_json[f][d]);
                 }
