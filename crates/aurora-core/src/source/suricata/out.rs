@@ -115,12 +115,8 @@ fn write_container(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
             if tape::is_null(x) {
                 continue;
             }
-            if !first {
-                out.push(b',');
-            }
+            json::write_key(out, !first, k);
             first = false;
-            json::write_str(out, k);
-            out.push(b':');
             write_at(out, x, depth);
         }
         out.push(b'}');
@@ -163,12 +159,8 @@ pub fn write_members(
 /// Writes `,"k":` (or `"k":` for the first member).
 #[inline]
 pub fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
-    if !*first {
-        out.push(b',');
-    }
+    json::write_key(out, !*first, k);
     *first = false;
-    json::write_str(out, k);
-    out.push(b':');
 }
 
 /// Writes `"k":{…members…}` unless no member survives `skip`, in which case
