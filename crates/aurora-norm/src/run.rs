@@ -267,7 +267,12 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
                     Ok(Outcome::Event) => {
                         done.events += 1;
                         if let Some(m) = norm.last_module() {
-                            match done.modules.iter_mut().find(|(k, _)| *k == m) {
+                            // Module names are static: the pointer nearly always tells.
+                            match done
+                                .modules
+                                .iter_mut()
+                                .find(|(k, _)| std::ptr::eq(*k, m) || *k == m)
+                            {
                                 Some((_, n)) => *n += 1,
                                 None => done.modules.push((m, 1)),
                             }

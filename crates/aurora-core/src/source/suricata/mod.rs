@@ -32,12 +32,18 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         return Err("EVE record is not a JSON object".into());
     };
     let mut r = Rec::default();
-    for (k, v) in obj.iter() {
+    // The key of each member, found once for both walks of the root.
+    let mut kinds = [None; KINDS];
+    for (i, (k, v)) in obj.iter().enumerate() {
         if tape::is_null(v) {
             continue;
         }
         use RootKey as K;
-        let Some(key) = RootKey::of(k) else { continue };
+        let kind = RootKey::of(k);
+        if i < KINDS {
+            kinds[i] = kind;
+        }
+        let Some(key) = kind else { continue };
         match key {
             K::Timestamp => r.ts = Some(v),
             K::EventType => r.event_type = Some(want_str("event_type", v)?),
@@ -288,7 +294,7 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         app_proto: !app_proto_used,
         dns_mapped,
     };
-    ev.with(F::Suricata, |b| write_eve(b, root, keep));
+    ev.with(F::Suricata, |b| write_eve(b, root, keep, &kinds));
     Ok(())
 }
 
@@ -413,6 +419,10 @@ impl RootKey {
         })
     }
 }
+
+/// Root members whose [`RootKey`] is remembered between the two walks of
+/// the root (EVE records have fewer; later ones are looked up again).
+const KINDS: usize = 32;
 
 /// The fields of the root object the mapping reads, borrowed from the tape.
 #[derive(Default)]
@@ -546,17 +556,21 @@ fn ether_moved(k: &str) -> bool {
 }
 
 /// Writes `{"eve":{…}}`: the record minus what moved to ECS.
-fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
+fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep, kinds: &[Option<RootKey>]) {
     b.extend_from_slice(b"{\"eve\":{");
     let mut first = true;
     if let Some(obj) = root.as_object() {
-        for (k, v) in obj.iter() {
+        for (i, (k, v)) in obj.iter().enumerate() {
             if tape::is_null(v) {
                 continue;
             }
+            let kind = match kinds.get(i) {
+                Some(&kind) => kind,
+                None => RootKey::of(k),
+            };
             let o = v.is_object();
             use RootKey as K;
-            match RootKey::of(k) {
+            match kind {
                 Some(
                     K::SrcIp | K::DestIp | K::SrcPort | K::DestPort | K::Proto | K::CommunityId,
                 ) => {}
