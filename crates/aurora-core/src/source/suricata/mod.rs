@@ -738,6 +738,12 @@ fn first_vlan(v: Value<'_, '_>) -> Option<u64> {
 /// case on sensors) are read by a straight-line path; others go through the
 /// general parser.
 fn parse_eve_time(s: &str) -> Option<Micros> {
+    thread_local! {
+        /// The last UTC date read (`YYYY-MM-DD`) and its midnight: a record
+        /// has up to three stamps, nearly always of one day.
+        static DAY: std::cell::Cell<([u8; 10], Micros)> =
+            const { std::cell::Cell::new(([0; 10], 0)) };
+    }
     let b = s.as_bytes();
     if b.len() == 31
         && &b[26..] == b"+0000"
@@ -748,7 +754,23 @@ fn parse_eve_time(s: &str) -> Option<Micros> {
         && b[16] == b':'
         && b[19] == b'.'
     {
-        return time::from_civil(
+        let (date, midnight) = DAY.get();
+        if b[..10] == date {
+            // The date was checked when cached; the time of day as
+            // from_civil checks it.
+            let (h, mi, sec, us) = (
+                num(&b[11..13])?,
+                num(&b[14..16])?,
+                num(&b[17..19])?,
+                num(&b[20..26])?,
+            );
+            if h > 23 || mi > 59 || sec > 60 {
+                return None;
+            }
+            let secs = h as i64 * 3600 + mi as i64 * 60 + sec as i64;
+            return Some(midnight + secs * 1_000_000 + us as i64);
+        }
+        let t = time::from_civil(
             num(&b[0..4])? as i64,
             num(&b[5..7])?,
             num(&b[8..10])?,
@@ -756,7 +778,19 @@ fn parse_eve_time(s: &str) -> Option<Micros> {
             num(&b[14..16])?,
             num(&b[17..19])?,
             num(&b[20..26])?,
-        );
+        )?;
+        if let Some(midnight) = time::from_civil(
+            num(&b[0..4])? as i64,
+            num(&b[5..7])?,
+            num(&b[8..10])?,
+            0,
+            0,
+            0,
+            0,
+        ) {
+            DAY.set((b[..10].try_into().unwrap_or([0; 10]), midnight));
+        }
+        return Some(t);
     }
     time::parse_iso8601(s).map(|p| p.utc(0))
 }
@@ -862,6 +896,51 @@ mod tests {
         ];
         for (name, input, want) in cases {
             assert_eq!(f(input).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn eve_times_through_the_day_cache() {
+        let f = |s: &str| parse_eve_time(s).map(time::format_rfc3339_micros);
+        // Same day twice (the second from the cache), a bad time on a cached
+        // day, another day, and back.
+        let cases = [
+            (
+                "2024-02-29T23:59:59.999999+0000",
+                Some("2024-02-29T23:59:59.999999Z"),
+            ),
+            (
+                "2024-02-29T00:00:00.000001+0000",
+                Some("2024-02-29T00:00:00.000001Z"),
+            ),
+            ("2024-02-29T24:00:00.000000+0000", None),
+            ("2024-02-29T12:60:00.000000+0000", None),
+            ("2024-02-29T12:00:61.000000+0000", None),
+            (
+                "2024-02-29T12:00:60.000000+0000",
+                Some("2024-02-29T12:01:00.000000Z"),
+            ),
+            ("2024-02-29T1x:00:00.000000+0000", None),
+            ("2023-02-29T01:00:00.000000+0000", None),
+            (
+                "2023-02-28T01:00:00.000000+0000",
+                Some("2023-02-28T01:00:00.000000Z"),
+            ),
+            (
+                "2024-02-29T01:02:03.000004+0000",
+                Some("2024-02-29T01:02:03.000004Z"),
+            ),
+            (
+                "1969-12-31T23:00:00.500000+0000",
+                Some("1969-12-31T23:00:00.500000Z"),
+            ),
+            (
+                "1969-12-31T22:00:00.500000+0000",
+                Some("1969-12-31T22:00:00.500000Z"),
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(f(input).as_deref(), want, "{input}");
         }
     }
 
