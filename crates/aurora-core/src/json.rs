@@ -246,7 +246,7 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 
 /// Appends `,"k":` (without the comma unless `comma`): an object key and
 /// its separators with one capacity check in the usual case.
-#[inline]
+#[inline(always)]
 pub fn write_key(out: &mut Vec<u8>, comma: bool, k: &str) {
     let b = k.as_bytes();
     if b.len() <= 32 && is_clean(b) {
