@@ -183,6 +183,13 @@ mod sse2 {
                 }
                 let special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
                 let m = _mm_movemask_epi8(special) as u32;
+                if m == 0 {
+                    // Nothing to escape (a time, a long name): one store.
+                    _mm_storeu_si128(base.add(len) as *mut __m128i, v);
+                    len += 16;
+                    i += 16;
+                    continue;
+                }
                 let (lo, hi) = ((m & 0xff) as usize, (m >> 8) as usize);
                 let a = _mm_or_si128(
                     _mm_shuffle_epi8(v, _mm_loadu_si128(SHUF[lo].as_ptr() as *const __m128i)),
