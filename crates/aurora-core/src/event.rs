@@ -421,23 +421,13 @@ impl Event {
                 self.slots[r] = i as u32;
             }
         }
-        self.order.clear();
-        for (w, word) in self.occupied.iter_mut().enumerate() {
-            let mut x = *word;
-            while x != 0 {
-                let r = w * 64 + x.trailing_zeros() as usize;
-                self.order.push(self.slots[r]);
-                x &= x - 1;
-            }
-            *word = 0;
-        }
         let deferred = self.deferred_original.take().unwrap_or(u32::MAX);
         // Bound what this event can write so the loop appends without
         // capacity checks: per field its keys, a comma and up to eight
         // closing braces (written as one word); the escaped original.
         let bound = 16
             + self.arena.len()
-            + self.order.len() * (cat.max_key + 1 + MAX_PARENTS)
+            + self.fields.len() * (cat.max_key + 1 + MAX_PARENTS)
             + if deferred == u32::MAX {
                 0
             } else {
@@ -446,31 +436,38 @@ impl Event {
         out.reserve(bound);
         let fields = &self.fields;
         let arena = &self.arena;
+        let slots = &self.slots;
         let mut w = Appender::new(out);
         w.byte(b'{');
         let mut prev_prefix = 0u64;
         let mut prev_depth = 0usize;
-        for (i, &fi) in self.order.iter().enumerate() {
-            let field = fields[fi as usize];
-            let Key::Static(k) = field.key else {
-                unreachable!("write_static with a dynamic path")
-            };
-            let fo = &cat.out[k as usize];
-            let depth = fo.depth as usize;
-            let same = ((prev_prefix ^ fo.prefix).trailing_zeros() / 8) as usize;
-            let common = same.min(depth).min(prev_depth);
-            w.closes(prev_depth - common);
-            w.comma(i > 0);
-            w.put(&fo.key[fo.off[common] as usize..]);
-            if fi == deferred {
-                w.byte(b'"');
-                w.escape(original);
-                w.byte(b'"');
-            } else {
-                w.put(&arena[field.start as usize..field.end as usize]);
+        let mut first = true;
+        for (wi, word) in self.occupied.iter_mut().enumerate() {
+            let mut x = *word;
+            *word = 0;
+            while x != 0 {
+                let r = wi * 64 + x.trailing_zeros() as usize;
+                x &= x - 1;
+                let fi = slots[r];
+                let field = fields[fi as usize];
+                let fo = &cat.out_by_rank[r];
+                let depth = fo.depth as usize;
+                let same = ((prev_prefix ^ fo.prefix).trailing_zeros() / 8) as usize;
+                let common = same.min(depth).min(prev_depth);
+                w.closes(prev_depth - common);
+                w.comma(!first);
+                first = false;
+                w.put(&fo.key[fo.off[common] as usize..]);
+                if fi == deferred {
+                    w.byte(b'"');
+                    w.escape(original);
+                    w.byte(b'"');
+                } else {
+                    w.put(&arena[field.start as usize..field.end as usize]);
+                }
+                prev_prefix = fo.prefix;
+                prev_depth = depth;
             }
-            prev_prefix = fo.prefix;
-            prev_depth = depth;
         }
         w.closes(prev_depth);
         w.byte(b'}');

@@ -251,8 +251,9 @@ pub(crate) struct Catalogue {
     pub open_json: Vec<Vec<Vec<u8>>>,
     /// Per field: the JSON key of its leaf, `"leaf":`.
     pub leaf_json: Vec<Vec<u8>>,
-    /// Per field: what the serializer needs in one place (see [`FieldOut`]).
-    pub out: Vec<FieldOut>,
+    /// Per rank (the serializer walks ranks in order): what it needs to
+    /// write that field, in one place (see [`FieldOut`]).
+    pub out_by_rank: Vec<FieldOut>,
     /// The longest `FieldOut::key`.
     pub max_key: usize,
 }
@@ -262,6 +263,7 @@ pub(crate) struct Catalogue {
 pub(crate) const MAX_PARENTS: usize = 8;
 
 /// How the serializer writes one catalogued field.
+#[derive(Clone)]
 pub(crate) struct FieldOut {
     /// Lane `d` (bits `8d..8d+8`) holds a nonzero id of the path prefix
     /// made of the first `d + 1` segments, for each parent object; unused
@@ -347,6 +349,7 @@ pub(crate) fn catalogue() -> &'static Catalogue {
                 }
             })
             .collect();
+        let out_by_rank = order.iter().map(|&i| out[i].clone()).collect();
         let max_key = out.iter().map(|o| o.key.len()).max().unwrap_or(0);
         let sorted = order.iter().map(|&i| PATHS[i]).collect();
         Catalogue {
@@ -355,7 +358,7 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             segments,
             open_json,
             leaf_json,
-            out,
+            out_by_rank,
             max_key,
         }
     })
