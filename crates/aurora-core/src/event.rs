@@ -6,7 +6,7 @@
 //! is set, so an event costs no allocation once the buffers have grown, and
 //! serializing is a sort of small integers followed by copying byte ranges.
 
-use crate::fields::{F, catalogue};
+use crate::fields::{F, MAX_PARENTS, catalogue};
 use crate::json;
 use crate::time;
 
@@ -38,6 +38,12 @@ pub struct Event {
     warnings: Vec<String>,
     module: Option<&'static str>,
     has_time: bool,
+    /// Some field has a path outside the catalogue.
+    has_dyn: bool,
+    /// The index in `fields` of an `event.original` whose text is the line
+    /// passed to [`Event::write_json_with_original`], escaped straight into
+    /// the output instead of through the arena.
+    deferred_original: Option<u32>,
     // Scratch for serialization, kept to avoid reallocating per event.
     order: Vec<u32>,
     /// Field index per catalogue rank, and which ranks are set.
@@ -56,6 +62,8 @@ impl Event {
         self.warnings.clear();
         self.module = None;
         self.has_time = false;
+        self.has_dyn = false;
+        self.deferred_original = None;
     }
 
     /// The module a parser claimed (`suricata`, `zeek`…), for `aurora.source`.
@@ -163,6 +171,20 @@ impl Event {
         self.with(f, |b| b.extend_from_slice(json_text));
     }
 
+    /// Sets `f` to the value of the field set last (which must exist),
+    /// sharing its JSON text instead of writing it again.
+    #[inline]
+    pub fn same_as_last(&mut self, f: F) {
+        let last = *self.fields.last().expect("a field was set before");
+        if f == F::Timestamp {
+            self.has_time = true;
+        }
+        self.fields.push(Field {
+            key: Key::Static(f),
+            ..last
+        });
+    }
+
     /// Sets an array of strings; an empty list leaves the field unset.
     pub fn strs<'a, I>(&mut self, f: F, items: I)
     where
@@ -196,6 +218,7 @@ impl Event {
         if let Some(f) = F::from_path(path) {
             return self.with(f, write);
         }
+        self.has_dyn = true;
         let ks = self.arena.len();
         self.arena.extend_from_slice(path.as_bytes());
         let ke = self.arena.len();
@@ -224,12 +247,40 @@ impl Event {
         }
     }
 
+    /// Sets `event.original` to the line that will be passed to
+    /// [`Event::write_json_with_original`], which escapes it straight into
+    /// the output (the biggest value of most events, copied once less).
+    pub fn set_original_deferred(&mut self) {
+        self.deferred_original = Some(self.fields.len() as u32);
+        let at = self.arena.len();
+        self.push(Key::Static(F::EventOriginal), at);
+    }
+
     /// Appends the event as one line of nested JSON (without the newline).
     pub fn write_json(&mut self, out: &mut Vec<u8>) {
+        self.write_json_with_original(out, b"");
+    }
+
+    /// Like [`Event::write_json`], with the text of an `event.original` set
+    /// by [`Event::set_original_deferred`].
+    pub fn write_json_with_original(&mut self, out: &mut Vec<u8>, original: &[u8]) {
         if !self.warnings.is_empty() {
             let start = self.arena.len();
             json::write_str_array(&mut self.arena, self.warnings.iter().map(String::as_str));
             self.push(Key::Static(F::AuroraWarnings), start);
+        }
+        if !self.has_dyn {
+            return self.write_static(out, original);
+        }
+        if let Some(i) = self.deferred_original.take() {
+            // The general path below reads every value from the arena.
+            let start = self.arena.len();
+            self.arena.push(b'"');
+            json::escape_into(&mut self.arena, original);
+            self.arena.push(b'"');
+            let f = &mut self.fields[i as usize];
+            f.start = start as u32;
+            f.end = self.arena.len() as u32;
         }
         let cat = catalogue();
         let fields = &self.fields;
@@ -244,35 +295,7 @@ impl Event {
                 }
             }
         };
-        let all_static = fields.iter().all(|f| matches!(f.key, Key::Static(_)));
-        if all_static {
-            // The common case: place each field in a slot per catalogue rank
-            // (a later write to the same field replaces the earlier one) and
-            // read the slots back in rank order through an occupancy bitmap.
-            // No comparison sort at all.
-            let n_paths = cat.rank.len();
-            if self.slots.len() != n_paths {
-                self.slots = vec![0; n_paths];
-                self.occupied = vec![0; n_paths.div_ceil(64)];
-            }
-            for (i, f) in fields.iter().enumerate() {
-                if let Key::Static(k) = f.key {
-                    let r = cat.rank[k as usize] as usize;
-                    self.occupied[r / 64] |= 1 << (r % 64);
-                    self.slots[r] = i as u32;
-                }
-            }
-            self.order.clear();
-            for (w, word) in self.occupied.iter_mut().enumerate() {
-                let mut x = *word;
-                while x != 0 {
-                    let r = w * 64 + x.trailing_zeros() as usize;
-                    self.order.push(self.slots[r]);
-                    x &= x - 1;
-                }
-                *word = 0;
-            }
-        } else {
+        {
             // Some paths are outside the catalogue. Place each between the
             // catalogue ranks by binary search, once, so the sort compares
             // integers; strings are compared only between two such paths
@@ -378,6 +401,79 @@ impl Event {
         w.finish();
     }
 
+    /// The common case: every path is catalogued. Each field goes into a
+    /// slot per catalogue rank (a later write to the same field replaces the
+    /// earlier one), the slots are read back in rank order through an
+    /// occupancy bitmap, and each field is written from facts precomputed
+    /// per catalogue field: the objects to close and open come from comparing
+    /// packed parent ids, and its keys are one copy.
+    fn write_static(&mut self, out: &mut Vec<u8>, original: &[u8]) {
+        let cat = catalogue();
+        let n_paths = cat.rank.len();
+        if self.slots.len() != n_paths {
+            self.slots = vec![0; n_paths];
+            self.occupied = vec![0; n_paths.div_ceil(64)];
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if let Key::Static(k) = f.key {
+                let r = cat.rank[k as usize] as usize;
+                self.occupied[r / 64] |= 1 << (r % 64);
+                self.slots[r] = i as u32;
+            }
+        }
+        let deferred = self.deferred_original.take().unwrap_or(u32::MAX);
+        // Bound what this event can write so the loop appends without
+        // capacity checks: per field its keys, a comma and up to eight
+        // closing braces (written as one word); the escaped original.
+        let bound = 16
+            + self.arena.len()
+            + self.fields.len() * (cat.max_key + 1 + MAX_PARENTS)
+            + if deferred == u32::MAX {
+                0
+            } else {
+                2 * original.len() + 34
+            };
+        out.reserve(bound);
+        let fields = &self.fields;
+        let arena = &self.arena;
+        let slots = &self.slots;
+        let mut w = Appender::new(out);
+        w.byte(b'{');
+        let mut prev_prefix = 0u64;
+        let mut prev_depth = 0usize;
+        let mut first = true;
+        for (wi, word) in self.occupied.iter_mut().enumerate() {
+            let mut x = *word;
+            *word = 0;
+            while x != 0 {
+                let r = wi * 64 + x.trailing_zeros() as usize;
+                x &= x - 1;
+                let fi = slots[r];
+                let field = fields[fi as usize];
+                let fo = &cat.out_by_rank[r];
+                let depth = fo.depth as usize;
+                let same = ((prev_prefix ^ fo.prefix).trailing_zeros() / 8) as usize;
+                let common = same.min(depth).min(prev_depth);
+                w.closes(prev_depth - common);
+                w.comma(!first);
+                first = false;
+                w.put(&fo.key[fo.off[common] as usize..]);
+                if fi == deferred {
+                    w.byte(b'"');
+                    w.escape(original);
+                    w.byte(b'"');
+                } else {
+                    w.put(&arena[field.start as usize..field.end as usize]);
+                }
+                prev_prefix = fo.prefix;
+                prev_depth = depth;
+            }
+        }
+        w.closes(prev_depth);
+        w.byte(b'}');
+        w.finish();
+    }
+
     /// Renders the event as a JSON string (tests and debugging).
     pub fn to_json_string(&mut self) -> String {
         let mut v = Vec::new();
@@ -419,6 +515,37 @@ impl<'a> Appender<'a> {
         // SAFETY: the destination range is within capacity (checked above).
         unsafe { json::copy_small(self.vec.as_mut_ptr().add(self.len), src) };
         self.len += src.len();
+    }
+
+    /// Writes `n` (at most [`MAX_PARENTS`]) closing braces.
+    #[inline(always)]
+    fn closes(&mut self, n: usize) {
+        const BRACES: [u8; MAX_PARENTS] = [b'}'; MAX_PARENTS];
+        assert!(n <= MAX_PARENTS && self.len + MAX_PARENTS <= self.vec.capacity());
+        // SAFETY: MAX_PARENTS bytes fit within capacity (checked above); only
+        // the first `n` count as written.
+        unsafe {
+            std::ptr::write_unaligned(self.vec.as_mut_ptr().add(self.len) as *mut _, BRACES);
+        }
+        self.len += n;
+    }
+
+    /// Writes a comma if `yes`.
+    #[inline(always)]
+    fn comma(&mut self, yes: bool) {
+        assert!(self.len < self.vec.capacity());
+        // SAFETY: in bounds of the allocation, checked just above; counted
+        // as written only if wanted.
+        unsafe { *self.vec.as_mut_ptr().add(self.len) = b',' };
+        self.len += yes as usize;
+    }
+
+    /// Appends `s` escaped as JSON string contents (may grow the vector).
+    fn escape(&mut self, s: &[u8]) {
+        // SAFETY: every byte up to `len` was written.
+        unsafe { self.vec.set_len(self.len) };
+        json::escape_into(self.vec, s);
+        self.len = self.vec.len();
     }
 
     fn finish(self) {
@@ -508,5 +635,102 @@ mod tests {
         assert_eq!(e.to_json_string(), r#"{"aurora":{"warnings":["no time"]}}"#);
         e.clear();
         assert_eq!(e.to_json_string(), "{}");
+    }
+
+    /// Nests `value` under a dotted path in a serde_json object.
+    fn insert(root: &mut Value, path: &str, value: Value) {
+        let segs: Vec<&str> = path.split('.').collect();
+        let mut cur = root;
+        for s in &segs[..segs.len() - 1] {
+            cur = cur
+                .as_object_mut()
+                .unwrap()
+                .entry(s.to_string())
+                .or_insert_with(|| json!({}));
+        }
+        cur.as_object_mut()
+            .unwrap()
+            .insert(segs[segs.len() - 1].to_string(), value);
+    }
+
+    #[test]
+    fn every_catalogue_field_nests_on_the_static_path() {
+        // All fields at once, and every field alone next to a neighbour in
+        // rank order: exercises each close/open transition the packed parent
+        // ids compute.
+        let all: Vec<F> = F::ALL
+            .iter()
+            .copied()
+            // A field that is also a parent of others cannot coexist with them.
+            .filter(|f| {
+                !F::ALL
+                    .iter()
+                    .any(|g| g.path().starts_with(&format!("{}.", f.path())))
+            })
+            .collect();
+        let mut e = Event::new();
+        let mut want = json!({});
+        for (i, f) in all.iter().enumerate().rev() {
+            e.u64(*f, i as u64);
+            insert(&mut want, f.path(), json!(i));
+        }
+        let s = e.to_json_string();
+        let v: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v, want);
+        for pair in all.windows(2) {
+            let mut e = Event::new();
+            let mut want = json!({});
+            for (i, f) in pair.iter().enumerate() {
+                e.u64(*f, i as u64);
+                insert(&mut want, f.path(), json!(i));
+            }
+            let v: Value = serde_json::from_str(&e.to_json_string()).unwrap();
+            assert_eq!(v, want, "{:?}", pair);
+        }
+    }
+
+    #[test]
+    fn deferred_original_is_escaped_on_both_paths() {
+        let line = br#"{"a":"q"x\y","t":"	"}"#;
+        for with_dyn in [false, true] {
+            let mut e = Event::new();
+            e.str(F::EventOriginal, "replaced");
+            e.str(F::EventKind, "event");
+            if with_dyn {
+                e.dyn_str("zzz.x", "y");
+            }
+            e.set_original_deferred();
+            e.u64(F::SourcePort, 1);
+            let mut out = Vec::new();
+            e.write_json_with_original(&mut out, line);
+            let v: Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(
+                v["event"]["original"].as_str().unwrap().as_bytes(),
+                line,
+                "dyn {with_dyn}"
+            );
+            assert_eq!(v["event"]["kind"], "event");
+            assert_eq!(v["source"]["port"], 1);
+            assert_eq!(v.get("zzz").is_some(), with_dyn);
+            // Reused after clear: nothing deferred any more.
+            e.clear();
+            e.str(F::EventKind, "k");
+            assert_eq!(e.to_json_string(), r#"{"event":{"kind":"k"}}"#);
+        }
+    }
+
+    #[test]
+    fn same_as_last_shares_the_value() {
+        let mut e = Event::new();
+        e.str(F::SourceAddress, "10.0.0.1");
+        e.same_as_last(F::SourceIp);
+        e.str(F::EventKind, "k");
+        e.same_as_last(F::Timestamp);
+        assert!(e.has_timestamp());
+        assert_eq!(e.get_json(F::SourceIp), Some(&b"\"10.0.0.1\""[..]));
+        assert_eq!(
+            e.to_json_string(),
+            r#"{"@timestamp":"k","event":{"kind":"k"},"source":{"address":"10.0.0.1","ip":"10.0.0.1"}}"#
+        );
     }
 }

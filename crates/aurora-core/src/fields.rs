@@ -252,6 +252,31 @@ pub(crate) struct Catalogue {
     pub open_json: Vec<Vec<Vec<u8>>>,
     /// Per field: the JSON key of its leaf, `"leaf":`.
     pub leaf_json: Vec<Vec<u8>>,
+    /// Per rank (the serializer walks ranks in order): what it needs to
+    /// write that field, in one place (see [`FieldOut`]).
+    pub out_by_rank: Vec<FieldOut>,
+    /// The longest `FieldOut::key`.
+    pub max_key: usize,
+}
+
+/// Most parent objects a catalogued path may have (the serializer packs one
+/// 8-bit id per parent into a `u64`).
+pub(crate) const MAX_PARENTS: usize = 8;
+
+/// How the serializer writes one catalogued field.
+#[derive(Clone)]
+pub(crate) struct FieldOut {
+    /// Lane `d` (bits `8d..8d+8`) holds a nonzero id of the path prefix
+    /// made of the first `d + 1` segments, for each parent object; unused
+    /// lanes are 0. Two fields share their first `c` parents exactly when
+    /// their first `c` lanes are equal.
+    pub prefix: u64,
+    /// Number of parent objects.
+    pub depth: u8,
+    /// `"p0":{"p1":{"leaf":`, every parent opened, then the leaf key.
+    pub key: Box<[u8]>,
+    /// `off[d]`: where parent `d` starts in `key`; `off[depth]` is the leaf.
+    pub off: [u8; MAX_PARENTS + 1],
 }
 
 pub(crate) fn catalogue() -> &'static Catalogue {
@@ -279,7 +304,7 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             v.push(b':');
             v
         };
-        let open_json = segments
+        let open_json: Vec<Vec<Vec<u8>>> = segments
             .iter()
             .map(|segs| {
                 segs[..segs.len() - 1]
@@ -292,10 +317,41 @@ pub(crate) fn catalogue() -> &'static Catalogue {
                     .collect()
             })
             .collect();
-        let leaf_json = segments
+        let leaf_json: Vec<Vec<u8>> = segments
             .iter()
             .map(|segs| quoted(segs[segs.len() - 1]))
             .collect();
+        let mut prefix_ids: std::collections::HashMap<String, u8> = Default::default();
+        let out: Vec<FieldOut> = segments
+            .iter()
+            .enumerate()
+            .map(|(f, segs)| {
+                let depth = segs.len() - 1;
+                assert!(depth <= MAX_PARENTS, "catalogue path too deep");
+                let mut prefix = 0u64;
+                let mut key = Vec::new();
+                let mut off = [0u8; MAX_PARENTS + 1];
+                for d in 0..depth {
+                    let next = u8::try_from(prefix_ids.len() + 1)
+                        .expect("over 255 parent objects in the catalogue: widen FieldOut::prefix");
+                    let id = *prefix_ids.entry(segs[..=d].join(".")).or_insert(next);
+                    prefix |= (id as u64) << (8 * d);
+                    off[d] = key.len() as u8;
+                    key.extend_from_slice(&open_json[f][d]);
+                }
+                off[depth] = key.len() as u8;
+                key.extend_from_slice(&leaf_json[f]);
+                assert!(key.len() < 256, "catalogue path too long");
+                FieldOut {
+                    prefix,
+                    depth: depth as u8,
+                    key: key.into_boxed_slice(),
+                    off,
+                }
+            })
+            .collect();
+        let out_by_rank = order.iter().map(|&i| out[i].clone()).collect();
+        let max_key = out.iter().map(|o| o.key.len()).max().unwrap_or(0);
         let sorted = order.iter().map(|&i| PATHS[i]).collect();
         Catalogue {
             rank,
@@ -303,6 +359,8 @@ pub(crate) fn catalogue() -> &'static Catalogue {
             segments,
             open_json,
             leaf_json,
+            out_by_rank,
+            max_key,
         }
     })
 }

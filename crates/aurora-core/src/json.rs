@@ -183,6 +183,13 @@ mod sse2 {
                 }
                 let special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
                 let m = _mm_movemask_epi8(special) as u32;
+                if m == 0 {
+                    // Nothing to escape (a time, a long name): one store.
+                    _mm_storeu_si128(base.add(len) as *mut __m128i, v);
+                    len += 16;
+                    i += 16;
+                    continue;
+                }
                 let (lo, hi) = ((m & 0xff) as usize, (m >> 8) as usize);
                 let a = _mm_or_si128(
                     _mm_shuffle_epi8(v, _mm_loadu_si128(SHUF[lo].as_ptr() as *const __m128i)),
@@ -242,6 +249,34 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     escape_into(out, b);
     out.push(b'"');
+}
+
+/// Appends `,"k":` (without the comma unless `comma`): an object key and
+/// its separators with one capacity check in the usual case.
+#[inline(always)]
+pub fn write_key(out: &mut Vec<u8>, comma: bool, k: &str) {
+    let b = k.as_bytes();
+    if b.len() <= 32 && is_clean(b) {
+        out.reserve(b.len() + 4);
+        // SAFETY: capacity for len + 4 bytes was reserved just above; the
+        // comma slot is overwritten by the quote when no comma is wanted.
+        unsafe {
+            let mut p = out.as_mut_ptr().add(out.len());
+            *p = b',';
+            p = p.add(comma as usize);
+            *p = b'"';
+            copy_small(p.add(1), b);
+            *p.add(b.len() + 1) = b'"';
+            *p.add(b.len() + 2) = b':';
+            out.set_len(out.len() + comma as usize + b.len() + 3);
+        }
+        return;
+    }
+    if comma {
+        out.push(b',');
+    }
+    write_str(out, k);
+    out.push(b':');
 }
 
 /// Copies `src` (up to 32 bytes, or any length through memcpy) to `dst`
@@ -336,6 +371,36 @@ mod tests {
         let mut v = Vec::new();
         write_str(&mut v, s);
         String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn keys_with_and_without_comma() {
+        let long = "k".repeat(40);
+        for k in [
+            "",
+            "a",
+            "abcd",
+            "src_ip",
+            "tcp_flags_ts",
+            "q\"uote",
+            "ctl\u{1}",
+            &long,
+        ] {
+            for comma in [false, true] {
+                let mut v = b"{\"x\":1".to_vec();
+                if !comma {
+                    v.truncate(1);
+                }
+                write_key(&mut v, comma, k);
+                v.extend_from_slice(b"2}");
+                let want = if comma {
+                    format!("{{\"x\":1,{}:2}}", esc(k))
+                } else {
+                    format!("{{{}:2}}", esc(k))
+                };
+                assert_eq!(String::from_utf8(v).unwrap(), want, "{k:?} {comma}");
+            }
+        }
     }
 
     #[test]

@@ -29,9 +29,13 @@ pub enum Chunk {
 /// Reads `inner` into chunks of whole lines.
 pub struct ChunkReader<R> {
     inner: R,
+    /// Data, then bytes initialized but free (its length grows on demand up
+    /// to `size`; reads need initialized space).
     buf: Vec<u8>,
     /// Bytes of `buf` holding data.
     filled: usize,
+    /// How far `buf` may grow.
+    size: usize,
     max_line: usize,
     target: usize,
     eof: bool,
@@ -44,11 +48,11 @@ pub struct ChunkReader<R> {
 impl<R: Read> ChunkReader<R> {
     /// `target` is the chunk size to aim for when input is plentiful.
     pub fn new(inner: R, max_line: usize, target: usize) -> Self {
-        let cap = max_line.max(target) + target + 1;
         Self {
             inner,
-            buf: vec![0; cap.min(max_line + target + 1)],
+            buf: Vec::new(),
             filled: 0,
+            size: max_line + target + 1,
             max_line,
             target,
             eof: false,
@@ -69,10 +73,22 @@ impl<R: Read> ChunkReader<R> {
         self.live && self.short
     }
 
-    /// Fills `out` (cleared first) with the next run of whole lines, or
-    /// returns a too-long line, or `None` at end of input.
+    /// Fills `out` with the next run of whole lines, or returns a too-long
+    /// line (`out` then empty), or `None` at end of input (`out` empty).
+    ///
+    /// The lines are handed out without a copy: `out` receives the reader's
+    /// own buffer, and the reader goes on in the allocation `out` had. Hand
+    /// back a spent chunk, as it was, for that: its initialized length is
+    /// reused rather than zeroed again.
     pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Chunk>> {
-        out.clear();
+        let r = self.next_inner(out);
+        if !matches!(r, Ok(Some(Chunk::Lines))) {
+            out.clear();
+        }
+        r
+    }
+
+    fn next_inner(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Chunk>> {
         loop {
             let ready = self.eof || self.filled >= self.target || (self.live && self.short);
             if ready && self.filled > 0 {
@@ -93,13 +109,21 @@ impl<R: Read> ChunkReader<R> {
             {
                 return self.skip_long_line().map(Some);
             }
-            if self.filled == self.buf.len() {
+            if self.filled == self.size {
                 // Full of partial lines below the limit: only possible when
                 // target is reached, handled above; grow defensively.
-                self.buf.resize(self.buf.len() * 2, 0);
+                self.size *= 2;
             }
-            let want = self.buf.len() - self.filled;
-            let n = read_retry(&mut self.inner, &mut self.buf[self.filled..])?;
+            // Read about a chunk at a time, not the whole buffer: a chunk
+            // and what it turns into then stay in the CPU's caches.
+            let want = (self.size - self.filled).min(self.target.max(1 << 16));
+            if self.buf.len() < self.filled + want {
+                self.buf.resize(self.filled + want, 0);
+            }
+            let n = read_retry(
+                &mut self.inner,
+                &mut self.buf[self.filled..self.filled + want],
+            )?;
             self.short = n < want;
             if n == 0 {
                 self.eof = true;
@@ -115,7 +139,14 @@ impl<R: Read> ChunkReader<R> {
     fn hand_out(&mut self, out: &mut Vec<u8>, upto: usize) -> Chunk {
         let mut start = 0;
         let mut long = None;
-        for nl in memchr::memchr_iter(b'\n', &self.buf[..upto]) {
+        // No line can be longer than the whole run (the usual case once
+        // reads are chunk-sized): nothing to look for.
+        let lines = if upto <= self.max_line {
+            &self.buf[..0]
+        } else {
+            &self.buf[..upto]
+        };
+        for nl in memchr::memchr_iter(b'\n', lines) {
             if nl - start > self.max_line {
                 long = Some((start, nl + 1, nl - start));
                 break;
@@ -149,10 +180,18 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
+    /// Hands out `buf[..upto]` by swapping buffers: the partial line after
+    /// it moves to the start of the spare buffer `out` had.
     fn emit(&mut self, out: &mut Vec<u8>, upto: usize) {
-        out.extend_from_slice(&self.buf[..upto]);
-        self.buf.copy_within(upto..self.filled, 0);
-        self.filled -= upto;
+        let mut next = std::mem::take(out);
+        let tail = self.filled - upto;
+        if next.len() < tail {
+            next.resize(tail, 0);
+        }
+        next[..tail].copy_from_slice(&self.buf[upto..self.filled]);
+        self.buf.truncate(upto);
+        *out = std::mem::replace(&mut self.buf, next);
+        self.filled = tail;
     }
 
     /// The buffer holds the start of a line longer than the limit: keep its
@@ -282,6 +321,38 @@ mod tests {
             got,
             vec![Ok("short".into()), Err(12), Ok("b".into()), Err(12)]
         );
+    }
+
+    #[test]
+    fn spare_buffers_with_stale_bytes_never_leak_into_chunks() {
+        let mut data = Vec::new();
+        for i in 0..2000 {
+            data.extend_from_slice(format!("line number {i}\n").as_bytes());
+        }
+        for (target, step) in [(64, 7), (100, 1000), (4096, 333)] {
+            let mut r = ChunkReader::new(Trickle { data: &data, step }, 50, target);
+            let mut got = Vec::new();
+            // Each spare handed in is full of junk, of varying lengths.
+            let mut spare = vec![b'#'; 3];
+            loop {
+                let mut out = std::mem::take(&mut spare);
+                match r.next_chunk(&mut out).unwrap() {
+                    Some(Chunk::Lines) => {
+                        got.extend_from_slice(&out);
+                        out.iter_mut().for_each(|b| *b = b'#');
+                        let grow = out.len() + 17;
+                        out.resize(grow, b'#');
+                        spare = out;
+                    }
+                    Some(Chunk::TooLong { .. }) => panic!("no long lines here"),
+                    None => {
+                        assert!(out.is_empty());
+                        break;
+                    }
+                }
+            }
+            assert_eq!(got, data, "target {target} step {step}");
+        }
     }
 
     #[test]

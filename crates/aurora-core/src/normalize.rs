@@ -342,15 +342,11 @@ impl Normalizer {
         ev.str(F::AuroraSource, source);
         let h = xxhash_rust::xxh3::xxh3_128_with_seed(line, seed_of(source));
         ev.with(F::AuroraId, |b| {
-            b.push(b'"');
-            let mut hex = [0u8; 32];
-            let v = h.to_be_bytes();
-            for (i, byte) in v.iter().enumerate() {
-                hex[2 * i] = HEX[(byte >> 4) as usize];
-                hex[2 * i + 1] = HEX[(byte & 15) as usize];
+            let mut hex = [b'"'; 34];
+            for (i, byte) in h.to_be_bytes().iter().enumerate() {
+                hex[1 + 2 * i..3 + 2 * i].copy_from_slice(&HEX_PAIRS[*byte as usize]);
             }
             b.extend_from_slice(&hex);
-            b.push(b'"');
         });
         if !ev.has_timestamp() {
             ev.time(F::Timestamp, self.opts.now);
@@ -360,18 +356,24 @@ impl Normalizer {
         if self.opts.keep_original {
             // The line is valid UTF-8 here: JSON was validated by the parser,
             // text by the TSV path.
-            ev.with(F::EventOriginal, |b| {
-                b.push(b'"');
-                crate::json::escape_into(b, line);
-                b.push(b'"');
-            });
+            ev.set_original_deferred();
         }
-        ev.write_json(out);
+        ev.write_json_with_original(out, line);
         out.push(b'\n');
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Each byte as two lowercase hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
+    }
+    t
+};
 
 fn seed_of(source: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(source.as_bytes())

@@ -57,19 +57,31 @@ pub fn from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> 
 
 /// Appends `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub fn write_rfc3339_micros(out: &mut Vec<u8>, micros: Micros) {
+    thread_local! {
+        /// The last day formatted, and its `YYYY-MM-DD`: events come in
+        /// time order, so the civil-date arithmetic is nearly always skipped.
+        static DAY: std::cell::Cell<(i64, [u8; 10])> =
+            const { std::cell::Cell::new((i64::MIN, [0; 10])) };
+    }
     let secs = micros.div_euclid(MICROS_PER_SEC);
     let us = micros.rem_euclid(MICROS_PER_SEC) as u32;
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400) as u32;
-    let (y, m, d) = civil_from_days(days);
+    let (cached, mut date) = DAY.get();
+    if cached != days {
+        let (y, m, d) = civil_from_days(days);
+        let y = y.clamp(0, 9999) as u32;
+        put2(&mut date[0..2], y / 100);
+        put2(&mut date[2..4], y % 100);
+        date[4] = b'-';
+        put2(&mut date[5..7], m);
+        date[7] = b'-';
+        put2(&mut date[8..10], d);
+        DAY.set((days, date));
+    }
     let mut b = [0u8; 29];
-    let y = y.clamp(0, 9999) as u32;
     b[0] = b'"';
-    put4(&mut b[1..5], y);
-    b[5] = b'-';
-    put2(&mut b[6..8], m);
-    b[8] = b'-';
-    put2(&mut b[9..11], d);
+    b[1..11].copy_from_slice(&date);
     b[11] = b'T';
     put2(&mut b[12..14], sod / 3600);
     b[14] = b':';
@@ -77,11 +89,9 @@ pub fn write_rfc3339_micros(out: &mut Vec<u8>, micros: Micros) {
     b[17] = b':';
     put2(&mut b[18..20], sod % 60);
     b[20] = b'.';
-    let mut f = us;
-    for i in (21..27).rev() {
-        b[i] = b'0' + (f % 10) as u8;
-        f /= 10;
-    }
+    put2(&mut b[21..23], us / 10_000);
+    put2(&mut b[23..25], us / 100 % 100);
+    put2(&mut b[25..27], us % 100);
     b[27] = b'Z';
     b[28] = b'"';
     out.extend_from_slice(&b);
@@ -94,18 +104,21 @@ pub fn format_rfc3339_micros(micros: Micros) -> String {
     String::from_utf8(v[1..v.len() - 1].to_vec()).unwrap()
 }
 
+/// `"00" "01" … "99"`, for writing two digits with one load.
+static PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Two digits of `v` (below 100).
 #[inline]
 fn put2(b: &mut [u8], v: u32) {
-    b[0] = b'0' + (v / 10 % 10) as u8;
-    b[1] = b'0' + (v % 10) as u8;
-}
-
-#[inline]
-fn put4(b: &mut [u8], v: u32) {
-    b[0] = b'0' + (v / 1000 % 10) as u8;
-    b[1] = b'0' + (v / 100 % 10) as u8;
-    b[2] = b'0' + (v / 10 % 10) as u8;
-    b[3] = b'0' + (v % 10) as u8;
+    b[..2].copy_from_slice(&PAIRS[(v % 100) as usize]);
 }
 
 #[inline]
@@ -249,6 +262,26 @@ pub fn now_micros() -> Micros {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formatting_across_days_and_back() {
+        // The per-day cache must follow the day, forwards and backwards.
+        let cases = [
+            (0, "1970-01-01T00:00:00.000000Z"),
+            (86_399_999_999, "1970-01-01T23:59:59.999999Z"),
+            (86_400_000_000, "1970-01-02T00:00:00.000000Z"),
+            (1_764_547_200_011_703, "2025-12-01T00:00:00.011703Z"),
+            (1_764_547_199_000_001, "2025-11-30T23:59:59.000001Z"),
+            (-1, "1969-12-31T23:59:59.999999Z"),
+            (951_782_400_123_456, "2000-02-29T00:00:00.123456Z"),
+            (253_402_300_799_999_999, "9999-12-31T23:59:59.999999Z"),
+        ];
+        for _ in 0..2 {
+            for (t, want) in cases {
+                assert_eq!(format_rfc3339_micros(t), want, "{t}");
+            }
+        }
+    }
 
     fn iso(s: &str) -> Option<String> {
         parse_iso8601(s).map(|p| format_rfc3339_micros(p.utc(0)))

@@ -13,7 +13,7 @@ use aurora_core::ndjson::{self, Chunk, ChunkReader};
 use aurora_core::reject::{Reject, RejectSink};
 use aurora_core::source::zeek_tsv::{Header, HeaderState};
 use aurora_core::{Format, Normalizer, Options, Outcome};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Bytes per chunk when input is plentiful: large enough that per-chunk
@@ -70,7 +70,8 @@ struct Done {
     rejects: Vec<LocalReject>,
     lines: u64,
     events: u64,
-    modules: HashMap<&'static str, u64>,
+    /// Events per module (a few at most: a list beats hashing per event).
+    modules: Vec<(&'static str, u64)>,
     open_error: Option<String>,
     idle: bool,
     /// The chunk's buffer, handed back for reuse.
@@ -330,7 +331,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
         rejects: Vec::new(),
         lines: 0,
         events: 0,
-        modules: HashMap::new(),
+        modules: Vec::new(),
         open_error: None,
         idle: job.idle,
         spent: None,
@@ -356,7 +357,15 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
                     Ok(Outcome::Event) => {
                         done.events += 1;
                         if let Some(m) = norm.last_module() {
-                            *done.modules.entry(m).or_default() += 1;
+                            // Module names are static: the pointer nearly always tells.
+                            match done
+                                .modules
+                                .iter_mut()
+                                .find(|(k, _)| std::ptr::eq(*k, m) || *k == m)
+                            {
+                                Some((_, n)) => *n += 1,
+                                None => done.modules.push((m, 1)),
+                            }
                         }
                     }
                     Ok(Outcome::Skipped) => {}

@@ -9,7 +9,6 @@ use crate::json;
 use crate::source::tape::{self, Value};
 use crate::time;
 use simd_json::prelude::*;
-use std::net::IpAddr;
 
 /// A short list in a fixed array: enough for what one record names, and
 /// free of allocation. Pushes past the capacity are dropped.
@@ -31,6 +30,14 @@ impl<T: Copy, const N: usize> Default for Few<T, N> {
 impl<T: Copy + PartialEq, const N: usize> Few<T, N> {
     pub fn push(&mut self, x: T) {
         if self.n < N && !self.iter().any(|y| y == x) {
+            self.items[self.n] = Some(x);
+            self.n += 1;
+        }
+    }
+    /// `push` with the duplicate check done by `eq`.
+    #[inline]
+    pub fn push_by(&mut self, x: T, eq: impl Fn(T, T) -> bool) {
+        if self.n < N && !self.iter().any(|y| eq(y, x)) {
             self.items[self.n] = Some(x);
             self.n += 1;
         }
@@ -62,12 +69,12 @@ pub(super) struct Related<'i> {
 impl<'i> Related<'i> {
     /// Adds an IP (callers pass only parsed addresses or check here).
     pub fn ip(&mut self, s: &'i str) {
-        self.ips.push(s);
+        self.ips.push_by(s, short_eq);
     }
 
     fn ip_checked(&mut self, s: &'i str) {
-        if s.parse::<IpAddr>().is_ok() {
-            self.ips.push(s);
+        if super::parse_ip(s).is_some() {
+            self.ips.push_by(s, short_eq);
         }
     }
 
@@ -95,6 +102,23 @@ impl<'i> Related<'i> {
                 b.push(b']');
             });
         }
+    }
+}
+
+/// String equality without a call to memcmp for the short strings (IP
+/// addresses) it is used on: two overlapping words per 16 bytes.
+#[inline]
+pub(super) fn short_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    match n {
+        0..=7 => a == b,
+        8..=16 => w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -1033,5 +1057,28 @@ mod tests {
         assert_eq!(angle_addr("Alice <a@example.org>"), "a@example.org");
         assert_eq!(angle_addr("<a@example.org"), "a@example.org");
         assert_eq!(angle_addr(" b@example.org "), "b@example.org");
+    }
+
+    #[test]
+    fn short_eq_is_eq() {
+        let words = [
+            "",
+            "a",
+            "10.0.0.1",
+            "10.0.0.2",
+            "10.0.0.10",
+            "192.168.100.200",
+            "192.168.100.201",
+            "fe80::1",
+            "2001:db8::ff00:42:8329",
+            "2001:db8::ff00:42:8328",
+            "abcdefgh",
+            "abcdefgi",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(short_eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 }

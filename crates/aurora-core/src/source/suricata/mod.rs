@@ -32,36 +32,44 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         return Err("EVE record is not a JSON object".into());
     };
     let mut r = Rec::default();
-    for (k, v) in obj.iter() {
+    // The key of each member, found once for both walks of the root.
+    let mut kinds = [None; KINDS];
+    for (i, (k, v)) in obj.iter().enumerate() {
         if tape::is_null(v) {
             continue;
         }
-        match k {
-            "timestamp" => r.ts = Some(v),
-            "event_type" => r.event_type = Some(want_str("event_type", v)?),
-            "src_ip" => r.src_ip = Some(want_str("src_ip", v)?),
-            "dest_ip" => r.dest_ip = Some(want_str("dest_ip", v)?),
-            "src_port" => r.src_port = Some(port("src_port", v)?),
-            "dest_port" => r.dest_port = Some(port("dest_port", v)?),
-            "proto" => r.proto = Some(v),
-            "app_proto" => r.app_proto = v.into_string(),
-            "community_id" => r.community_id = v.into_string(),
-            "icmp_type" => r.icmp_type = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
-            "icmp_code" => r.icmp_code = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
-            "host" => r.host = v.into_string(),
-            "in_iface" => r.in_iface = v.into_string(),
-            "vlan" => r.vlan = Some(v),
-            "alert" => r.alert = Some(v),
-            "flow" => r.flow = Some(v),
-            "netflow" => r.netflow = Some(v),
-            "http" => r.http = Some(v),
-            "tls" => r.tls = Some(v),
-            "dns" => r.dns = Some(v),
-            "fileinfo" => r.fileinfo = Some(v),
-            "smtp" => r.smtp = Some(v),
-            "email" => r.email = Some(v),
-            "ether" => r.ether = Some(v),
-            _ => {}
+        use RootKey as K;
+        let kind = RootKey::of(k);
+        if i < KINDS {
+            kinds[i] = kind;
+        }
+        let Some(key) = kind else { continue };
+        match key {
+            K::Timestamp => r.ts = Some(v),
+            K::EventType => r.event_type = Some(want_str("event_type", v)?),
+            K::SrcIp => r.src_ip = Some(want_str("src_ip", v)?),
+            K::DestIp => r.dest_ip = Some(want_str("dest_ip", v)?),
+            K::SrcPort => r.src_port = Some(port("src_port", v)?),
+            K::DestPort => r.dest_port = Some(port("dest_port", v)?),
+            K::Proto => r.proto = Some(v),
+            K::AppProto => r.app_proto = v.into_string(),
+            K::CommunityId => r.community_id = v.into_string(),
+            K::IcmpType => r.icmp_type = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
+            K::IcmpCode => r.icmp_code = tape::u64_of(v).and_then(|n| u16::try_from(n).ok()),
+            K::Host => r.host = v.into_string(),
+            K::InIface => r.in_iface = v.into_string(),
+            K::Vlan => r.vlan = Some(v),
+            K::Alert => r.alert = Some(v),
+            K::Flow => r.flow = Some(v),
+            K::Netflow => r.netflow = Some(v),
+            K::Http => r.http = Some(v),
+            K::Tls => r.tls = Some(v),
+            K::Dns => r.dns = Some(v),
+            K::Fileinfo => r.fileinfo = Some(v),
+            K::Smtp => r.smtp = Some(v),
+            K::Email => r.email = Some(v),
+            K::Ether => r.ether = Some(v),
+            K::FlowId => {}
         }
     }
 
@@ -79,10 +87,11 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
     }
 
     ev.set_module("suricata");
-    ev.str(F::EventDataset, "suricata.eve");
-    ev.str(F::ObserverVendor, "OISF");
-    ev.str(F::ObserverProduct, "Suricata");
-    ev.str(F::ObserverType, "ids");
+    // Constant values as ready JSON: no escaping check per record.
+    ev.raw(F::EventDataset, br#""suricata.eve""#);
+    ev.raw(F::ObserverVendor, br#""OISF""#);
+    ev.raw(F::ObserverProduct, br#""Suricata""#);
+    ev.raw(F::ObserverType, br#""ids""#);
     if let Some(h) = r.host {
         ev.str_nonempty(F::ObserverHostname, h);
     }
@@ -229,21 +238,21 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
     }
 
     // event.*
-    ev.str(
+    ev.raw(
         F::EventKind,
         match et {
-            EventType::Alert => "alert",
-            EventType::Stats => "metric",
-            _ => "event",
+            EventType::Alert => br#""alert""#,
+            EventType::Stats => br#""metric""#,
+            _ => br#""event""#,
         },
     );
-    let categories: &[&str] = match et {
-        EventType::Alert => &["network", "intrusion_detection"],
-        EventType::Http => &["network", "web"],
-        EventType::Smtp => &["network", "email"],
-        _ => &["network"],
+    let categories: &[u8] = match et {
+        EventType::Alert => br#"["network","intrusion_detection"]"#,
+        EventType::Http => br#"["network","web"]"#,
+        EventType::Smtp => br#"["network","email"]"#,
+        _ => br#"["network"]"#,
     };
-    ev.strs(F::EventCategory, categories.iter().copied());
+    ev.raw(F::EventCategory, categories);
     let mut types: [&str; 4] = [""; 4];
     let mut n = 0;
     let mut add = |t: &'static str| {
@@ -285,7 +294,7 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         app_proto: !app_proto_used,
         dns_mapped,
     };
-    ev.with(F::Suricata, |b| write_eve(b, root, keep));
+    ev.with(F::Suricata, |b| write_eve(b, root, keep, &kinds));
     Ok(())
 }
 
@@ -296,6 +305,124 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
 pub fn map_alert(ev: &mut Event, alert: Value<'_, '_>) -> u8 {
     apps::alert(ev, alert).severity
 }
+
+/// The root keys the mapping reads (and `flow_id`, which suricata.eve
+/// rewrites), found by length first: a record has a dozen keys or more, and
+/// a chain of string compares per key adds up.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum RootKey {
+    Timestamp,
+    EventType,
+    SrcIp,
+    DestIp,
+    SrcPort,
+    DestPort,
+    Proto,
+    AppProto,
+    CommunityId,
+    IcmpType,
+    IcmpCode,
+    Host,
+    InIface,
+    Vlan,
+    Alert,
+    Flow,
+    Netflow,
+    Http,
+    Tls,
+    Dns,
+    Fileinfo,
+    Smtp,
+    Email,
+    Ether,
+    FlowId,
+}
+
+impl RootKey {
+    #[cfg(test)]
+    const ALL: [(&'static str, RootKey); 25] = [
+        ("timestamp", RootKey::Timestamp),
+        ("event_type", RootKey::EventType),
+        ("src_ip", RootKey::SrcIp),
+        ("dest_ip", RootKey::DestIp),
+        ("src_port", RootKey::SrcPort),
+        ("dest_port", RootKey::DestPort),
+        ("proto", RootKey::Proto),
+        ("app_proto", RootKey::AppProto),
+        ("community_id", RootKey::CommunityId),
+        ("icmp_type", RootKey::IcmpType),
+        ("icmp_code", RootKey::IcmpCode),
+        ("host", RootKey::Host),
+        ("in_iface", RootKey::InIface),
+        ("vlan", RootKey::Vlan),
+        ("alert", RootKey::Alert),
+        ("flow", RootKey::Flow),
+        ("netflow", RootKey::Netflow),
+        ("http", RootKey::Http),
+        ("tls", RootKey::Tls),
+        ("dns", RootKey::Dns),
+        ("fileinfo", RootKey::Fileinfo),
+        ("smtp", RootKey::Smtp),
+        ("email", RootKey::Email),
+        ("ether", RootKey::Ether),
+        ("flow_id", RootKey::FlowId),
+    ];
+
+    #[inline]
+    fn of(k: &str) -> Option<RootKey> {
+        use RootKey::*;
+        Some(match k.len() {
+            3 => match k {
+                "tls" => Tls,
+                "dns" => Dns,
+                _ => return None,
+            },
+            4 => match k {
+                "host" => Host,
+                "vlan" => Vlan,
+                "flow" => Flow,
+                "http" => Http,
+                "smtp" => Smtp,
+                _ => return None,
+            },
+            5 => match k {
+                "proto" => Proto,
+                "alert" => Alert,
+                "email" => Email,
+                "ether" => Ether,
+                _ => return None,
+            },
+            6 if k == "src_ip" => SrcIp,
+            7 => match k {
+                "dest_ip" => DestIp,
+                "netflow" => Netflow,
+                "flow_id" => FlowId,
+                _ => return None,
+            },
+            8 => match k {
+                "src_port" => SrcPort,
+                "in_iface" => InIface,
+                "fileinfo" => Fileinfo,
+                _ => return None,
+            },
+            9 => match k {
+                "timestamp" => Timestamp,
+                "dest_port" => DestPort,
+                "app_proto" => AppProto,
+                "icmp_type" => IcmpType,
+                "icmp_code" => IcmpCode,
+                _ => return None,
+            },
+            10 if k == "event_type" => EventType,
+            12 if k == "community_id" => CommunityId,
+            _ => return None,
+        })
+    }
+}
+
+/// Root members whose [`RootKey`] is remembered between the two walks of
+/// the root (EVE records have fewer; later ones are looked up again).
+const KINDS: usize = 32;
 
 /// The fields of the root object the mapping reads, borrowed from the tape.
 #[derive(Default)]
@@ -401,43 +528,55 @@ struct EveKeep {
     dns_mapped: bool,
 }
 
-const HTTP_MAPPED: &[&str] = &[
-    "hostname",
-    "url",
-    "http_method",
-    "http_user_agent",
-    "status",
-    "length",
-    "http_refer",
-];
-const FLOW_MAPPED: &[&str] = &[
-    "pkts_toserver",
-    "pkts_toclient",
-    "bytes_toserver",
-    "bytes_toclient",
-    "start",
-    "end",
-];
-const NETFLOW_MAPPED: &[&str] = &["pkts", "bytes", "start", "end"];
-const FILEINFO_MAPPED: &[&str] = &["filename", "size"];
-const DNS_MAPPED: &[&str] = &["aa", "tc", "rd", "ra", "answers"];
-const ETHER_MAPPED: &[&str] = &["src_mac", "dest_mac"];
+// Keys of each object that the mapping moved to ECS (left out of
+// suricata.eve). Matches rather than lists: the compiler switches on length.
+fn http_moved(k: &str) -> bool {
+    matches!(
+        k,
+        "hostname" | "url" | "http_method" | "http_user_agent" | "status" | "length" | "http_refer"
+    )
+}
+fn flow_moved(k: &str) -> bool {
+    matches!(
+        k,
+        "pkts_toserver" | "pkts_toclient" | "bytes_toserver" | "bytes_toclient" | "start" | "end"
+    )
+}
+fn netflow_moved(k: &str) -> bool {
+    matches!(k, "pkts" | "bytes" | "start" | "end")
+}
+fn fileinfo_moved(k: &str) -> bool {
+    matches!(k, "filename" | "size")
+}
+fn dns_moved(k: &str) -> bool {
+    matches!(k, "aa" | "tc" | "rd" | "ra" | "answers")
+}
+fn ether_moved(k: &str) -> bool {
+    matches!(k, "src_mac" | "dest_mac")
+}
 
 /// Writes `{"eve":{…}}`: the record minus what moved to ECS.
-fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
+fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep, kinds: &[Option<RootKey>]) {
     b.extend_from_slice(b"{\"eve\":{");
     let mut first = true;
     if let Some(obj) = root.as_object() {
-        for (k, v) in obj.iter() {
+        for (i, (k, v)) in obj.iter().enumerate() {
             if tape::is_null(v) {
                 continue;
             }
+            let kind = match kinds.get(i) {
+                Some(&kind) => kind,
+                None => RootKey::of(k),
+            };
             let o = v.is_object();
-            match k {
-                "src_ip" | "dest_ip" | "src_port" | "dest_port" | "proto" | "community_id" => {}
-                "timestamp" if !keep.timestamp => {}
-                "app_proto" if !keep.app_proto => {}
-                "flow_id" => {
+            use RootKey as K;
+            match kind {
+                Some(
+                    K::SrcIp | K::DestIp | K::SrcPort | K::DestPort | K::Proto | K::CommunityId,
+                ) => {}
+                Some(K::Timestamp) if !keep.timestamp => {}
+                Some(K::AppProto) if !keep.app_proto => {}
+                Some(K::FlowId) => {
                     out::key(b, &mut first, k);
                     // A keyword, as in Elastic: flow ids pass 2^53 and would
                     // lose digits in any consumer that reads numbers as doubles.
@@ -450,25 +589,15 @@ fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep) {
                         None => out::write_clean(b, v),
                     }
                 }
-                "alert" if o => apps::write_eve_alert(b, &mut first, v),
-                "http" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| HTTP_MAPPED.contains(&x))
+                Some(K::Alert) if o => apps::write_eve_alert(b, &mut first, v),
+                Some(K::Http) if o => out::write_filtered(b, &mut first, k, v, http_moved),
+                Some(K::Flow) if o => out::write_filtered(b, &mut first, k, v, flow_moved),
+                Some(K::Netflow) if o => out::write_filtered(b, &mut first, k, v, netflow_moved),
+                Some(K::Fileinfo) if o => out::write_filtered(b, &mut first, k, v, fileinfo_moved),
+                Some(K::Dns) if o && keep.dns_mapped => {
+                    out::write_filtered(b, &mut first, k, v, dns_moved)
                 }
-                "flow" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| FLOW_MAPPED.contains(&x))
-                }
-                "netflow" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| NETFLOW_MAPPED.contains(&x))
-                }
-                "fileinfo" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| FILEINFO_MAPPED.contains(&x))
-                }
-                "dns" if o && keep.dns_mapped => {
-                    out::write_filtered(b, &mut first, k, v, |x| DNS_MAPPED.contains(&x))
-                }
-                "ether" if o => {
-                    out::write_filtered(b, &mut first, k, v, |x| ETHER_MAPPED.contains(&x))
-                }
+                Some(K::Ether) if o => out::write_filtered(b, &mut first, k, v, ether_moved),
                 _ => {
                     out::key(b, &mut first, k);
                     out::write_clean(b, v);
@@ -493,19 +622,56 @@ fn endpoint<'i>(
         return None;
     }
     ev.str(address, s);
-    match s.parse::<IpAddr>() {
-        Ok(a) => {
-            ev.str(ip, s);
+    match parse_ip(s) {
+        Some(a) => {
+            ev.same_as_last(ip);
             rel.ip(s);
             Some(a)
         }
-        Err(_) => {
+        None => {
             ev.warn(format!(
                 "{key} {s:?} is not an IP address; kept as the address only"
             ));
             None
         }
     }
+}
+
+/// `s.parse::<IpAddr>().ok()`, with a quick path for the usual dotted
+/// quad: four decimal octets without leading zeros. Anything else (IPv6,
+/// odd spellings) goes to the standard parser, which decides.
+pub(super) fn parse_ip(s: &str) -> Option<IpAddr> {
+    let b = s.as_bytes();
+    if (7..=15).contains(&b.len()) {
+        let mut octets = [0u8; 4];
+        let mut n = 0;
+        let mut i = 0;
+        let ok = loop {
+            let start = i;
+            let mut v = 0u32;
+            while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+                v = v * 10 + (b[i] - b'0') as u32;
+                i += 1;
+            }
+            let len = i - start;
+            if len == 0 || v > 255 || (len > 1 && b[start] == b'0') {
+                break false;
+            }
+            octets[n] = v as u8;
+            n += 1;
+            if n == 4 {
+                break i == b.len();
+            }
+            if i >= b.len() || b[i] != b'.' {
+                break false;
+            }
+            i += 1;
+        };
+        if ok {
+            return Some(IpAddr::from(octets));
+        }
+    }
+    s.parse().ok()
 }
 
 /// Sets network.transport from `proto` and returns the IANA number.
@@ -572,6 +738,12 @@ fn first_vlan(v: Value<'_, '_>) -> Option<u64> {
 /// case on sensors) are read by a straight-line path; others go through the
 /// general parser.
 fn parse_eve_time(s: &str) -> Option<Micros> {
+    thread_local! {
+        /// The last UTC date read (`YYYY-MM-DD`) and its midnight: a record
+        /// has up to three stamps, nearly always of one day.
+        static DAY: std::cell::Cell<([u8; 10], Micros)> =
+            const { std::cell::Cell::new(([0; 10], 0)) };
+    }
     let b = s.as_bytes();
     if b.len() == 31
         && &b[26..] == b"+0000"
@@ -582,7 +754,23 @@ fn parse_eve_time(s: &str) -> Option<Micros> {
         && b[16] == b':'
         && b[19] == b'.'
     {
-        return time::from_civil(
+        let (date, midnight) = DAY.get();
+        if b[..10] == date {
+            // The date was checked when cached; the time of day as
+            // from_civil checks it.
+            let (h, mi, sec, us) = (
+                num(&b[11..13])?,
+                num(&b[14..16])?,
+                num(&b[17..19])?,
+                num(&b[20..26])?,
+            );
+            if h > 23 || mi > 59 || sec > 60 {
+                return None;
+            }
+            let secs = h as i64 * 3600 + mi as i64 * 60 + sec as i64;
+            return Some(midnight + secs * 1_000_000 + us as i64);
+        }
+        let t = time::from_civil(
             num(&b[0..4])? as i64,
             num(&b[5..7])?,
             num(&b[8..10])?,
@@ -590,7 +778,19 @@ fn parse_eve_time(s: &str) -> Option<Micros> {
             num(&b[14..16])?,
             num(&b[17..19])?,
             num(&b[20..26])?,
-        );
+        )?;
+        if let Some(midnight) = time::from_civil(
+            num(&b[0..4])? as i64,
+            num(&b[5..7])?,
+            num(&b[8..10])?,
+            0,
+            0,
+            0,
+            0,
+        ) {
+            DAY.set((b[..10].try_into().unwrap_or([0; 10]), midnight));
+        }
+        return Some(t);
     }
     time::parse_iso8601(s).map(|p| p.utc(0))
 }
@@ -696,6 +896,114 @@ mod tests {
         ];
         for (name, input, want) in cases {
             assert_eq!(f(input).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn eve_times_through_the_day_cache() {
+        let f = |s: &str| parse_eve_time(s).map(time::format_rfc3339_micros);
+        // Same day twice (the second from the cache), a bad time on a cached
+        // day, another day, and back.
+        let cases = [
+            (
+                "2024-02-29T23:59:59.999999+0000",
+                Some("2024-02-29T23:59:59.999999Z"),
+            ),
+            (
+                "2024-02-29T00:00:00.000001+0000",
+                Some("2024-02-29T00:00:00.000001Z"),
+            ),
+            ("2024-02-29T24:00:00.000000+0000", None),
+            ("2024-02-29T12:60:00.000000+0000", None),
+            ("2024-02-29T12:00:61.000000+0000", None),
+            (
+                "2024-02-29T12:00:60.000000+0000",
+                Some("2024-02-29T12:01:00.000000Z"),
+            ),
+            ("2024-02-29T1x:00:00.000000+0000", None),
+            ("2023-02-29T01:00:00.000000+0000", None),
+            (
+                "2023-02-28T01:00:00.000000+0000",
+                Some("2023-02-28T01:00:00.000000Z"),
+            ),
+            (
+                "2024-02-29T01:02:03.000004+0000",
+                Some("2024-02-29T01:02:03.000004Z"),
+            ),
+            (
+                "1969-12-31T23:00:00.500000+0000",
+                Some("1969-12-31T23:00:00.500000Z"),
+            ),
+            (
+                "1969-12-31T22:00:00.500000+0000",
+                Some("1969-12-31T22:00:00.500000Z"),
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(f(input).as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn root_keys_by_length() {
+        for (name, key) in RootKey::ALL {
+            assert_eq!(RootKey::of(name), Some(key), "{name}");
+            assert_eq!(RootKey::of(&name[1..]), None, "{name}");
+            assert_eq!(RootKey::of(&format!("{name}x")), None, "{name}");
+        }
+        for other in [
+            "",
+            "x",
+            "tcp",
+            "flow_ids",
+            "Timestamp",
+            "pkt_src",
+            "metadata",
+        ] {
+            assert_eq!(RootKey::of(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn quick_ip_parse_agrees_with_std() {
+        let cases = [
+            "10.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.",
+            ".1.2.3.4",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1..2.3",
+            "1.2.3.4a",
+            "1234.1.1.1",
+            "1.2.3.999",
+            "a.b.c.d",
+            "::1",
+            "fe80::1",
+            "::ffff:1.2.3.4",
+            "",
+            "1.2.3.4 ",
+            "+1.2.3.4",
+            "100.200.250.199",
+        ];
+        for c in cases {
+            assert_eq!(parse_ip(c), c.parse::<IpAddr>().ok(), "{c:?}");
+        }
+        // Every octet value, in each position.
+        for v in 0..=300u32 {
+            for pos in 0..4 {
+                let mut parts = ["7"; 4].map(String::from);
+                parts[pos] = v.to_string();
+                let s = parts.join(".");
+                assert_eq!(parse_ip(&s), s.parse::<IpAddr>().ok(), "{s:?}");
+                parts[pos] = format!("0{v}");
+                let s = parts.join(".");
+                assert_eq!(parse_ip(&s), s.parse::<IpAddr>().ok(), "{s:?}");
+            }
         }
     }
 

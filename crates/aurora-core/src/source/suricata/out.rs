@@ -5,6 +5,7 @@
 
 use crate::json;
 use crate::source::tape::{self, Value};
+use simd_json::ValueType;
 use simd_json::prelude::*;
 
 /// True if `s` can be written between quotes byte for byte.
@@ -81,7 +82,24 @@ pub fn write_clean(out: &mut Vec<u8>, v: Value<'_, '_>) {
 
 /// `depth` is None inside a container being turned into text (no limit).
 fn write_at(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
-    if depth.is_some_and(|d| d >= MAX_DEPTH) && (v.is_object() || v.is_array()) {
+    // One look at the node's type, then straight to its writer.
+    match v.value_type() {
+        ValueType::String => json::write_str(out, v.into_string().unwrap_or("")),
+        ValueType::I64 => json::write_i64(out, v.as_i64().unwrap_or(0)),
+        ValueType::U64 => json::write_u64(out, v.as_u64().unwrap_or(0)),
+        ValueType::F64 => json::write_f64(out, v.as_f64().unwrap_or(0.0)),
+        ValueType::Bool => out.extend_from_slice(if v.as_bool() == Some(true) {
+            b"true"
+        } else {
+            b"false"
+        }),
+        ValueType::Object | ValueType::Array => write_container(out, v, depth),
+        _ => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_container(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
+    if depth.is_some_and(|d| d >= MAX_DEPTH) {
         // Only crafted input gets here, so the allocation does not matter.
         // The copy recurses as deep as the parser allowed (1024 levels).
         let mut text = Vec::new();
@@ -90,21 +108,15 @@ fn write_at(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
         return;
     }
     let depth = depth.map(|d| d + 1);
-    if let Some(s) = v.into_string() {
-        json::write_str(out, s);
-    } else if let Some(o) = v.as_object() {
+    if let Some(o) = v.as_object() {
         out.push(b'{');
         let mut first = true;
         for (k, x) in o.iter() {
             if tape::is_null(x) {
                 continue;
             }
-            if !first {
-                out.push(b',');
-            }
+            json::write_key(out, !first, k);
             first = false;
-            json::write_str(out, k);
-            out.push(b':');
             write_at(out, x, depth);
         }
         out.push(b'}');
@@ -122,16 +134,6 @@ fn write_at(out: &mut Vec<u8>, v: Value<'_, '_>, depth: Option<usize>) {
             write_at(out, x, depth);
         }
         out.push(b']');
-    } else if let Some(b) = v.as_bool() {
-        out.extend_from_slice(if b { b"true" } else { b"false" });
-    } else if let Some(n) = v.as_u64() {
-        json::write_u64(out, n);
-    } else if let Some(n) = v.as_i64() {
-        json::write_i64(out, n);
-    } else if let Some(f) = v.as_f64() {
-        json::write_f64(out, f);
-    } else {
-        out.extend_from_slice(b"null");
     }
 }
 
@@ -157,12 +159,8 @@ pub fn write_members(
 /// Writes `,"k":` (or `"k":` for the first member).
 #[inline]
 pub fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
-    if !*first {
-        out.push(b',');
-    }
+    json::write_key(out, !*first, k);
     *first = false;
-    json::write_str(out, k);
-    out.push(b':');
 }
 
 /// Writes `"k":{…members…}` unless no member survives `skip`, in which case
