@@ -356,17 +356,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
                 match norm.line(line, &mut done.out) {
                     Ok(Outcome::Event) => {
                         done.events += 1;
-                        if let Some(m) = norm.last_module() {
-                            // Module names are static: the pointer nearly always tells.
-                            match done
-                                .modules
-                                .iter_mut()
-                                .find(|(k, _)| std::ptr::eq(*k, m) || *k == m)
-                            {
-                                Some((_, n)) => *n += 1,
-                                None => done.modules.push((m, 1)),
-                            }
-                        }
+                        count_module(&mut done.modules, norm.last_module());
                     }
                     Ok(Outcome::Skipped) => {}
                     Err(e) => done.rejects.push(LocalReject {
@@ -381,9 +371,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
             match norm.end_input(&mut done.out) {
                 Ok(Outcome::Event) => {
                     done.events += 1;
-                    if let Some(m) = norm.last_module() {
-                        *done.modules.entry(m).or_default() += 1;
-                    }
+                    count_module(&mut done.modules, norm.last_module());
                 }
                 Ok(Outcome::Skipped) => {}
                 Err(e) => done.rejects.push(LocalReject {
@@ -396,6 +384,18 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
         }
     }
     done
+}
+
+/// Counts an event for its module in a short list (a handful of modules per
+/// run, so a linear scan beats hashing per event).
+#[inline]
+fn count_module(modules: &mut Vec<(&'static str, u64)>, m: Option<&'static str>) {
+    let Some(m) = m else { return };
+    // Module names are static: the pointer nearly always tells.
+    match modules.iter_mut().find(|(k, _)| std::ptr::eq(*k, m) || *k == m) {
+        Some((_, n)) => *n += 1,
+        None => modules.push((m, 1)),
+    }
 }
 
 struct Writer {
