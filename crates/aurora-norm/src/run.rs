@@ -392,7 +392,10 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
 fn count_module(modules: &mut Vec<(&'static str, u64)>, m: Option<&'static str>) {
     let Some(m) = m else { return };
     // Module names are static: the pointer nearly always tells.
-    match modules.iter_mut().find(|(k, _)| std::ptr::eq(*k, m) || *k == m) {
+    match modules
+        .iter_mut()
+        .find(|(k, _)| std::ptr::eq(*k, m) || *k == m)
+    {
         Some((_, n)) => *n += 1,
         None => modules.push((m, 1)),
     }
