@@ -305,11 +305,14 @@ impl Event {
                 .iter()
                 .enumerate()
                 .map(|(i, f)| match f.key {
-                    Key::Static(k) => (2 * cat.rank[k as usize] as u32, "", i as u32),
+                    // Catalogue paths take the odd slots; a path outside it
+                    // takes the even slot just before the first catalogue
+                    // path that sorts after it.
+                    Key::Static(k) => (2 * cat.rank[k as usize] as u32 + 1, "", i as u32),
                     Key::Dyn { .. } => {
                         let p = path_of(f.key);
                         let pos = cat.sorted.partition_point(|s| *s < p);
-                        (2 * pos as u32 + 1, p, i as u32)
+                        (2 * pos as u32, p, i as u32)
                     }
                 })
                 .collect();
@@ -600,6 +603,80 @@ mod tests {
                 "zzz": {"custom": {"deep": "x"}}
             })
         );
+    }
+
+    /// Keys of every object in `json`, failing on a repeated one (serde_json
+    /// would silently keep the last).
+    fn assert_no_duplicate_keys(json: &str) {
+        struct Check;
+        impl<'de> serde::de::Visitor<'de> for Check {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    assert!(seen.insert(k.clone()), "duplicate key {k:?}");
+                    m.next_value::<Any>()?;
+                }
+                Ok(())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+                while s.next_element::<Any>()?.is_some() {}
+                Ok(())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_unit<E>(self) -> Result<(), E> {
+                Ok(())
+            }
+        }
+        struct Any;
+        impl<'de> serde::Deserialize<'de> for Any {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Any, D::Error> {
+                d.deserialize_any(Check).map(|()| Any)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(json);
+        serde::Deserializer::deserialize_any(&mut de, Check).unwrap();
+    }
+
+    #[test]
+    fn paths_outside_the_catalogue_nest_with_their_siblings() {
+        // `file.gid` sorts between catalogue paths of `file.*` and before
+        // `file.hash.*`: it must not split the `hash` object in two.
+        let mut e = Event::new();
+        e.str(F::FileHashMd5, "m");
+        e.dyn_str("file.gid", "0");
+        e.str(F::FileHashSha1, "s");
+        e.dyn_str("file.hash.tlsh", "t");
+        e.str(F::FileDirectory, "/boot");
+        e.dyn_str("a.first", "1");
+        e.dyn_str("zz.last", "z");
+        e.str(F::Timestamp, "2020-01-01T00:00:00.000000Z");
+        let s = e.to_json_string();
+        assert_no_duplicate_keys(&s);
+        let v: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(
+            v["file"]["hash"],
+            json!({"md5": "m", "sha1": "s", "tlsh": "t"})
+        );
+        assert_eq!(v["file"]["gid"], "0");
+        assert_eq!(v["zz"]["last"], "z");
     }
 
     #[test]

@@ -13,6 +13,11 @@ pub fn check_event_line(out: &[u8]) -> Result<(), String> {
         return Err("an event must be exactly one line".into());
     }
     let mut copy = out[..out.len() - 1].to_vec();
+    {
+        let mut copy2 = copy.clone();
+        let tape = simd_json::to_tape(&mut copy2).map_err(|e| format!("not valid JSON: {e}"))?;
+        no_duplicate_keys(tape.as_value())?;
+    }
     let v = simd_json::to_borrowed_value(&mut copy).map_err(|e| format!("not valid JSON: {e}"))?;
     let ts = v
         .get("@timestamp")
@@ -42,4 +47,37 @@ pub fn check_event_line(out: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A repeated key in one object is valid JSON to most parsers, which then
+/// keep either the first or the last copy: a silent loss. The tape keeps
+/// every member, so repeats can be seen.
+fn no_duplicate_keys(v: simd_json::tape::Value<'_, '_>) -> Result<(), String> {
+    if let Some(o) = v.as_object() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, x) in o.iter() {
+            if !seen.insert(k) {
+                return Err(format!("key {k:?} appears twice in one object"));
+            }
+            no_duplicate_keys(x)?;
+        }
+    } else if let Some(a) = v.as_array() {
+        for x in a.iter() {
+            no_duplicate_keys(x)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_key_is_caught() {
+        let ok = b"{\"@timestamp\":\"2020-01-01T00:00:00.000000Z\",\"aurora\":{\"id\":\"0123456789abcdef0123456789abcdef\",\"source\":\"x\"},\"event\":{\"module\":\"x\"}}\n";
+        assert_eq!(check_event_line(ok), Ok(()));
+        let dup = b"{\"@timestamp\":\"2020-01-01T00:00:00.000000Z\",\"aurora\":{\"id\":\"0123456789abcdef0123456789abcdef\",\"source\":\"x\"},\"event\":{\"module\":\"x\"},\"event\":{}}\n";
+        assert!(check_event_line(dup).unwrap_err().contains("twice"));
+    }
 }

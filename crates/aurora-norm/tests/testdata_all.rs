@@ -60,6 +60,11 @@ fn check_dir(dir: &str) {
             path.display(),
             stderr(&o)
         );
+        for line in o.stdout.split_inclusive(|&b| b == b'\n') {
+            if let Err(e) = aurora_core::invariants::check_event_line(line) {
+                panic!("{}: {e}: {}", path.display(), String::from_utf8_lossy(line));
+            }
+        }
         let evs = events(&o.stdout);
         assert_eq!(evs.len(), records(&path), "{}", path.display());
         for e in &evs {
