@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut out = Vec::new();
     if let Ok(Outcome::Event) = n.line(&line, &mut out) {
-        if let Err(e) = aurora_core::invariants::check_event_line(&out) {
+        if let Err(e) = aurora_core::invariants::check_event_line_from(&out, &line) {
             panic!("{e}: {}", String::from_utf8_lossy(&out));
         }
         if let Err(e) = serde_json::from_slice::<serde_json::Value>(&out) {

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let mut out = Vec::new();
     if let Ok(aurora_core::Outcome::Event) = n.line(&one, &mut out)
-        && let Err(e) = aurora_core::invariants::check_event_line(&out)
+        && let Err(e) = aurora_core::invariants::check_event_line_from(&out, &one)
     {
         panic!("{e}: {}", String::from_utf8_lossy(&out));
     }

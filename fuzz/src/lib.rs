@@ -22,7 +22,7 @@ pub fn check_lines(n: &mut Normalizer, data: &[u8]) {
         out.clear();
         match n.line(line, &mut out) {
             Ok(Outcome::Event) => {
-                if let Err(e) = aurora_core::invariants::check_event_line(&out) {
+                if let Err(e) = aurora_core::invariants::check_event_line_from(&out, line) {
                     panic!("{e}: {}", String::from_utf8_lossy(&out));
                 }
             }

@@ -51,7 +51,7 @@ fn feed(format: Format, name: &str, data: &[u8]) {
         });
         match r {
             Ok(Outcome::Event) => {
-                if let Err(e) = aurora_core::invariants::check_event_line(&out) {
+                if let Err(e) = aurora_core::invariants::check_event_line_from(&out, line) {
                     panic!(
                         "{format:?} on {name}: {e}\n{}",
                         String::from_utf8_lossy(&out)
