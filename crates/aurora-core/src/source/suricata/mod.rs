@@ -12,9 +12,12 @@
 //! written straight into the event's arena. Nothing allocates per record on
 //! the common path; only odd input (warnings, rejects) does.
 
+mod alert;
 mod apps;
 pub mod attack;
+mod dns;
 mod out;
+mod tls;
 
 use crate::community_id;
 use crate::event::Event;
@@ -207,11 +210,11 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
 
     // Per-protocol objects. Order matters for destination.domain: the HTTP
     // Host header wins over the TLS SNI, as in Elastic's pipeline.
-    let mut alert = apps::AlertInfo::default();
+    let mut alert = alert::AlertInfo::default();
     if let Some(a) = r.alert
         && a.is_object()
     {
-        alert = apps::alert(ev, a);
+        alert = alert::alert(ev, a);
     }
     let mut flow_state = None;
     if let Some(f) = r.flow {
@@ -224,11 +227,11 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
         apps::http(ev, h, et.is_http(), &mut rel);
     }
     if let Some(t) = r.tls {
-        apps::tls(ev, t, &mut rel);
+        tls::tls(ev, t, &mut rel);
     }
     let dns_mapped = r.dns.is_some() && (et == EventType::Dns || proto_is("dns"));
     if dns_mapped && let Some(d) = r.dns {
-        apps::dns(ev, d, &mut rel);
+        dns::dns(ev, d, &mut rel);
     }
     if let Some(f) = r.fileinfo {
         apps::fileinfo(ev, f, &mut rel);
@@ -303,7 +306,7 @@ pub fn normalize(root: Value<'_, '_>, ev: &mut Event) -> Result<(), RecordError>
 /// parsers that meet Suricata alerts inside other records (Wazuh's
 /// `data.alert`), so that both paths name the same fields alike.
 pub fn map_alert(ev: &mut Event, alert: Value<'_, '_>) -> u8 {
-    apps::alert(ev, alert).severity
+    alert::alert(ev, alert).severity
 }
 
 /// The root keys the mapping reads (and `flow_id`, which suricata.eve
@@ -589,7 +592,7 @@ fn write_eve(b: &mut Vec<u8>, root: Value<'_, '_>, keep: EveKeep, kinds: &[Optio
                         None => out::write_clean(b, v),
                     }
                 }
-                Some(K::Alert) if o => apps::write_eve_alert(b, &mut first, v),
+                Some(K::Alert) if o => alert::write_eve_alert(b, &mut first, v),
                 Some(K::Http) if o => out::write_filtered(b, &mut first, k, v, http_moved),
                 Some(K::Flow) if o => out::write_filtered(b, &mut first, k, v, flow_moved),
                 Some(K::Netflow) if o => out::write_filtered(b, &mut first, k, v, netflow_moved),
