@@ -1,41 +1,15 @@
 //! Velociraptor result rows from real files and from an export zip built
 //! here from them: every row becomes one event; named cases map as they should.
 
+mod normalize_support;
 use aurora_core::input_zip;
-use aurora_core::normalize::{Format, Normalizer, Options};
+use aurora_core::normalize::{Format, Options};
 use aurora_core::source::velociraptor::Settings;
+use normalize_support::{TESTDATA, run_text};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::sync::Arc;
 
-const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 const NOW: i64 = 1_700_000_000_000_000;
-
-struct Run {
-    events: Vec<Value>,
-    rejects: Vec<(usize, String)>,
-}
-
-fn run_text(opts: Options, name: &str, text: &str) -> Run {
-    let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input(name, None);
-    let mut out = Vec::new();
-    let mut rejects = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if let Err(e) = n.line(line.as_bytes(), &mut out) {
-            rejects.push((i + 1, e.to_string()));
-        }
-    }
-    if let Err(e) = n.end_input(&mut out) {
-        rejects.push((0, e.to_string()));
-    }
-    let events = out
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).expect("output is JSON"))
-        .collect();
-    Run { events, rejects }
-}
 
 fn opts(format: Format) -> Options {
     Options {

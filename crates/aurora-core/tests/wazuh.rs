@@ -1,37 +1,11 @@
 //! Wazuh/OSSEC alerts from real files: every record becomes one event, and
 //! named real-world cases map as they should.
 
+mod normalize_support;
 use aurora_core::normalize::{Format, Normalizer, Options, Outcome};
+use normalize_support::{Run, TESTDATA, run_text};
 use serde_json::Value;
 use std::sync::Arc;
-
-const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
-
-struct Run {
-    events: Vec<Value>,
-    rejects: Vec<(usize, String)>,
-}
-
-fn run_text(opts: Options, name: &str, text: &str) -> Run {
-    let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input(name, None);
-    let mut out = Vec::new();
-    let mut rejects = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if let Err(e) = n.line(line.as_bytes(), &mut out) {
-            rejects.push((i + 1, e.to_string()));
-        }
-    }
-    if let Err(e) = n.end_input(&mut out) {
-        rejects.push((0, e.to_string()));
-    }
-    let events = out
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).expect("output is JSON"))
-        .collect();
-    Run { events, rejects }
-}
 
 fn run_file(opts: Options, rel: &str) -> Run {
     let path = format!("{TESTDATA}/{rel}");
