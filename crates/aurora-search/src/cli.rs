@@ -151,6 +151,10 @@ pub struct QueryArgs {
     /// Output format; default table on a terminal, ndjson otherwise.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Print the SQL the query compiles to, its parameters and SQLite's plan; search
+    /// nothing.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +178,9 @@ pub struct TopArgs {
     /// Output format; default table on a terminal, ndjson otherwise.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Print the SQL, its parameters and SQLite's plan; count nothing.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,3 +4,5 @@
 fn main() {
     std::process::exit(aurora_search::main_exit());
 }
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

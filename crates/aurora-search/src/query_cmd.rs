@@ -38,6 +38,22 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     let conn = open_store(&args.db.db)?;
     let ctx = || format!("searching {}", args.db.db.display());
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if args.explain {
+        let limit = (args.limit > 0).then_some(args.limit);
+        let text = if args.count {
+            aurora_store::search::explain_count(&conn, &filters)
+        } else {
+            let sort = match &args.sort {
+                Some(s) => parse_sort(s).map_err(|e| anyhow!("--sort: {e}"))?,
+                None => Vec::new(),
+            };
+            aurora_store::search::explain_search(&conn, &filters, &sort, limit)
+        }
+        .with_context(ctx)?;
+        write!(out, "{text}")?;
+        out.flush()?;
+        return Ok(0);
+    }
     if args.count {
         let n = aurora_store::count(&conn, &filters).with_context(ctx)?;
         writeln!(out, "{n}")?;
@@ -122,6 +138,16 @@ pub fn run_top(args: TopArgs) -> Result<i32> {
     let filters = build(&args.filters, &args.query)?;
     let conn = open_store(&args.db.db)?;
     let ctx = || format!("searching {}", args.db.db.display());
+    if args.explain {
+        let mut out = std::io::stdout().lock();
+        for text in [
+            aurora_store::search::explain_count(&conn, &filters),
+            aurora_store::search::explain_top(&conn, &filters, &args.field, args.limit, args.least),
+        ] {
+            write!(out, "{}", text.with_context(ctx)?)?;
+        }
+        return Ok(0);
+    }
     let total = aurora_store::count(&conn, &filters).with_context(ctx)?;
     let values = aurora_store::top(&conn, &filters, &args.field, args.limit, args.least)
         .with_context(ctx)?;

@@ -3,11 +3,22 @@
 //! This runs on the parser thread, off the SQLite writer's critical path.
 //!
 //! Free text covers `message`, the rule's name/category/description, every other string
-//! value of the event except timestamps, and `event.original` when it is not JSON.
+//! value of the event except timestamps (each distinct value once), and `event.original`
+//! when it is not JSON.
+//!
+//! [`DocParser`] is the indexer's path: simd-json's tape, read in place, with no tree of
+//! owned values. Lines it does not take (heartbeats, a key repeated in one object, bad
+//! JSON, which needs serde_json's error message) go to [`parse_line`], the reference
+//! implementation the tests hold the fast path to.
+
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
+use simd_json::prelude::*;
+use simd_json::{Buffers, Tape, tape};
 
 use crate::fields::severity_of;
+use crate::ip::IpKey;
 use crate::{ip, json, time};
 
 /// One event ready to insert.
@@ -21,9 +32,9 @@ pub struct Row {
     pub module: Option<String>,
     pub dataset: Option<String>,
     pub outcome: Option<String>,
-    pub src_ip: Option<[u8; 16]>,
+    pub src_ip: Option<IpKey>,
     pub src_port: Option<i64>,
-    pub dst_ip: Option<[u8; 16]>,
+    pub dst_ip: Option<IpKey>,
     pub dst_port: Option<i64>,
     pub user_name: Option<String>,
     pub host_name: Option<String>,
@@ -141,7 +152,7 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
     fts[2] = text(&v, "event.original")
         .filter(|o| !o.trim_start().starts_with('{'))
         .unwrap_or_default();
-    collect_text(obj, Some(""), &mut fts[3]);
+    collect_text(obj, Some(""), &mut HashSet::new(), &mut fts[3]);
     Ok(Parsed::Event(Box::new(Row {
         aid,
         ts,
@@ -197,35 +208,272 @@ const NOT_TEXT: &[(&str, &str)] = &[
 /// Appends every string value to `out`, newline-separated. `parent` is the top-level key
 /// above `obj` (or "" at the top, `None` deeper), which is all `NOT_TEXT` needs, so no
 /// path strings are built for the thousands of keys an index run walks.
-fn collect_text(obj: &Map<String, Value>, parent: Option<&str>, out: &mut String) {
+fn collect_text<'a>(
+    obj: &'a Map<String, Value>,
+    parent: Option<&str>,
+    seen: &mut HashSet<&'a str>,
+    out: &mut String,
+) {
     for (k, v) in obj {
-        if let Some(p) = parent {
-            if NOT_TEXT.iter().any(|(a, b)| *a == p && b == k) {
-                continue;
-            }
+        if skipped(parent, k) {
+            continue;
         }
-        let below = match parent {
-            Some("") => Some(k.as_str()),
-            _ => None,
-        };
-        collect_value(v, below, out);
+        collect_value(v, below(parent, k), seen, out);
     }
 }
 
-fn collect_value(v: &Value, parent: Option<&str>, out: &mut String) {
+fn collect_value<'a>(
+    v: &'a Value,
+    parent: Option<&str>,
+    seen: &mut HashSet<&'a str>,
+    out: &mut String,
+) {
     match v {
-        // Times are searched as @timestamp ranges; as text they are only index bloat.
-        Value::String(s)
-            if s.len() >= 20 && s.as_bytes()[4] == b'-' && time::parse_ts(s).is_some() => {}
-        Value::String(s) => {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(s);
-        }
-        Value::Array(a) => a.iter().for_each(|x| collect_value(x, parent, out)),
-        Value::Object(o) => collect_text(o, parent, out),
+        Value::String(s) => push_text(s, seen, out),
+        Value::Array(a) => a.iter().for_each(|x| collect_value(x, parent, seen, out)),
+        Value::Object(o) => collect_text(o, parent, seen, out),
         _ => {}
+    }
+}
+
+fn skipped(parent: Option<&str>, key: &str) -> bool {
+    parent.is_some_and(|p| NOT_TEXT.iter().any(|(a, b)| *a == p && *b == key))
+}
+
+fn below<'k>(parent: Option<&str>, key: &'k str) -> Option<&'k str> {
+    match parent {
+        Some("") => Some(key),
+        _ => None,
+    }
+}
+
+/// Adds one string value to the free text. A value the event repeats (`suricata` as
+/// module, source and product; an address as `source.ip` and `related.ip`) is indexed
+/// once: a second copy finds no more events and costs index space and write time.
+fn push_text<'a>(s: &'a str, seen: &mut HashSet<&'a str>, out: &mut String) {
+    // Times are searched as @timestamp ranges; as text they are only index bloat.
+    if s.len() >= 20 && s.as_bytes()[4] == b'-' && time::parse_ts(s).is_some() {
+        return;
+    }
+    if !seen.insert(s) {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(s);
+}
+
+/// The indexer's parser: reuses its buffers from line to line.
+pub struct DocParser {
+    scratch: Vec<u8>,
+    buffers: Buffers,
+    tape: Option<Tape<'static>>,
+}
+
+impl Default for DocParser {
+    fn default() -> Self {
+        DocParser {
+            scratch: Vec::new(),
+            buffers: Buffers::new(4096),
+            tape: Some(Tape::null().reset()),
+        }
+    }
+}
+
+impl DocParser {
+    /// Parses one line, as [`parse_line`] does.
+    pub fn parse(&mut self, line: &str) -> Result<Parsed, String> {
+        match self.fast(line) {
+            Some(row) => Ok(Parsed::Event(row)),
+            None => parse_line(line),
+        }
+    }
+
+    /// The common case: an event object with no repeated key. `None` hands the line to
+    /// the reference path.
+    fn fast(&mut self, line: &str) -> Option<Box<Row>> {
+        self.scratch.clear();
+        self.scratch.extend_from_slice(line.as_bytes());
+        self.scratch
+            .resize(line.len() + simd_json::INPUT_PADDING, 0);
+        let mut tape = self.tape.take().unwrap_or_else(Tape::null).reset();
+        let row = match simd_json::fill_tape_padded(
+            &mut self.scratch,
+            line.len(),
+            &mut self.buffers,
+            &mut tape,
+        ) {
+            Ok(()) => row_of(tape.as_value(), line),
+            Err(_) => None,
+        };
+        self.tape = Some(tape.reset());
+        row
+    }
+}
+
+type TV<'t, 'i> = tape::Value<'t, 'i>;
+
+fn row_of(root: TV<'_, '_>, line: &str) -> Option<Box<Row>> {
+    let obj = root.as_object()?;
+    if has_repeated_key(root) {
+        return None;
+    }
+    let kind = t_text(root, "event.kind");
+    let dataset = t_text(root, "event.dataset");
+    if kind.as_deref() == Some("metric") && dataset.as_deref() == Some("aurora.heartbeat") {
+        return None;
+    }
+    let ts = time::parse_ts(&t_text(root, "@timestamp")?)?;
+    let aid = match t_get(root, "aurora.id").and_then(|v| v.into_string()) {
+        Some(id) => id_key(id),
+        None => xxhash_rust::xxh3::xxh3_128(line.as_bytes()).to_be_bytes(),
+    };
+    let severity = t_int(root, "event.severity")
+        .filter(|n| (0..=5).contains(n))
+        .or_else(|| t_text(root, "aurora.severity").and_then(|w| severity_of(&w)));
+    let mut fts: [String; 4] = Default::default();
+    fts[0] = t_text(root, "message").unwrap_or_default();
+    fts[1] = ["rule.name", "rule.category", "rule.description"]
+        .iter()
+        .filter_map(|f| t_text(root, f))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fts[2] = t_text(root, "event.original")
+        .filter(|o| !o.trim_start().starts_with('{'))
+        .unwrap_or_default();
+    let mut seen = HashSet::with_capacity(64);
+    t_collect_object(obj, Some(""), &mut seen, &mut fts[3]);
+    Some(Box::new(Row {
+        aid,
+        ts,
+        source: t_text(root, "aurora.source").or_else(|| t_text(root, "event.module")),
+        severity,
+        kind,
+        module: t_text(root, "event.module"),
+        dataset,
+        outcome: t_text(root, "event.outcome"),
+        src_ip: t_text(root, "source.ip").and_then(|s| ip::key_of(&s)),
+        src_port: t_int(root, "source.port"),
+        dst_ip: t_text(root, "destination.ip").and_then(|s| ip::key_of(&s)),
+        dst_port: t_int(root, "destination.port"),
+        user_name: t_text(root, "user.name"),
+        host_name: t_text(root, "host.name"),
+        rule_id: t_text(root, "rule.id"),
+        rule_name: t_text(root, "rule.name"),
+        techniques: t_strings(root, "threat.technique.id"),
+        doc: line.to_string(),
+        blob: None,
+        doc_len: line.len(),
+        fts,
+    }))
+}
+
+/// [`lookup`] over the tape.
+fn t_get<'t, 'i>(root: TV<'t, 'i>, field: &str) -> Option<TV<'t, 'i>> {
+    let mut cur = root;
+    for part in field.split('.') {
+        match cur.get(part) {
+            Some(next) => cur = next,
+            None => return root.get(field),
+        }
+    }
+    Some(cur)
+}
+
+fn t_first_scalar<'t, 'i>(v: TV<'t, 'i>) -> Option<TV<'t, 'i>> {
+    if let Some(a) = v.as_array() {
+        return a.iter().find(|x| !x.is_null());
+    }
+    (!v.is_null()).then_some(v)
+}
+
+fn t_text(root: TV<'_, '_>, field: &str) -> Option<String> {
+    use simd_json::ValueType as T;
+    let v = t_first_scalar(t_get(root, field)?)?;
+    match v.value_type() {
+        T::String => v.into_string().map(str::to_string),
+        T::Bool => v.as_bool().map(|b| b.to_string()),
+        T::I64 => v.as_i64().map(|n| n.to_string()),
+        T::U64 => v.as_u64().map(|n| n.to_string()),
+        T::F64 => v
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
+fn t_int(root: TV<'_, '_>, field: &str) -> Option<i64> {
+    use simd_json::ValueType as T;
+    let v = t_first_scalar(t_get(root, field)?)?;
+    match v.value_type() {
+        T::I64 => v.as_i64(),
+        T::U64 => v.as_u64().map(|n| n as i64),
+        T::F64 => v.as_f64().map(|f| f as i64),
+        T::String => v.into_string().and_then(|s| s.trim().parse().ok()),
+        _ => None,
+    }
+}
+
+fn t_strings(root: TV<'_, '_>, field: &str) -> Vec<String> {
+    let Some(v) = t_get(root, field) else {
+        return Vec::new();
+    };
+    if let Some(a) = v.as_array() {
+        return a
+            .iter()
+            .filter_map(|x| x.into_string().map(str::to_string))
+            .collect();
+    }
+    v.into_string()
+        .map(|s| vec![s.to_string()])
+        .unwrap_or_default()
+}
+
+fn t_collect_object<'i>(
+    obj: tape::Object<'_, 'i>,
+    parent: Option<&str>,
+    seen: &mut HashSet<&'i str>,
+    out: &mut String,
+) {
+    for (k, v) in obj.iter() {
+        if skipped(parent, k) {
+            continue;
+        }
+        t_collect_value(v, below(parent, k), seen, out);
+    }
+}
+
+fn t_collect_value<'i>(
+    v: TV<'_, 'i>,
+    parent: Option<&str>,
+    seen: &mut HashSet<&'i str>,
+    out: &mut String,
+) {
+    if let Some(s) = v.into_string() {
+        push_text(s, seen, out);
+    } else if let Some(a) = v.as_array() {
+        a.iter().for_each(|x| t_collect_value(x, parent, seen, out));
+    } else if let Some(o) = v.as_object() {
+        t_collect_object(o, parent, seen, out);
+    }
+}
+
+/// Whether some object repeats a key. Objects in events are small, so comparing each
+/// key with the ones before it is cheaper than hashing.
+fn has_repeated_key(v: TV<'_, '_>) -> bool {
+    if let Some(o) = v.as_object() {
+        for (i, k) in o.keys().enumerate() {
+            if o.keys().take(i).any(|x| x == k) {
+                return true;
+            }
+        }
+        o.values().any(has_repeated_key)
+    } else if let Some(a) = v.as_array() {
+        a.iter().any(has_repeated_key)
+    } else {
+        false
     }
 }
 

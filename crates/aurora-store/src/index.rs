@@ -1,7 +1,9 @@
-//! Indexing: a parser thread reads the inputs and turns lines into rows (JSON parsing is
-//! the expensive part), while the calling thread writes them to SQLite in big
-//! transactions. A transaction is committed when it is full or when input goes quiet,
-//! so a slow `tail -F` pipeline sees its events stored at once.
+//! Indexing: a parser thread reads the inputs and turns lines into rows (JSON parsing,
+//! free-text collection and compression), while the calling thread writes them to
+//! SQLite in big transactions. SQLite's single writer is the bottleneck, so everything
+//! that can happen before it does happen on the parser thread, training the store's
+//! compression dictionary included. A transaction is committed when it is full or when
+//! input goes quiet, so a slow `tail -F` pipeline sees its events stored at once.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,10 +12,8 @@ use std::time::Duration;
 use crossbeam_channel::{RecvTimeoutError, bounded};
 use rusqlite::{Connection, params};
 
-use std::sync::{Arc, OnceLock};
-
-use crate::codec::{self, Encoder};
-use crate::doc::{Heartbeat, Parsed, Row, parse_line};
+use crate::codec::{self, Decoder, Encoder};
+use crate::doc::{DocParser, Heartbeat, Parsed, Row};
 use crate::error::{Result, StoreError};
 use aurora_core::input::{self, Input};
 use aurora_core::ndjson::{self, ChunkReader};
@@ -63,6 +63,9 @@ pub struct IndexStats {
 enum Item {
     Parsed(Parsed),
     Reject(Reject),
+    /// The dictionary the parser trained and compresses with from here on; the writer
+    /// saves it (or finds another indexer's, and re-compresses).
+    Dict(Vec<u8>),
 }
 
 /// Chunks cross the thread boundary, not single lines, to keep channel overhead low.
@@ -86,23 +89,23 @@ pub fn index(
         })?);
     }
     let mut conn = schema::open(db, Mode::Write)?;
-    let dict: Arc<OnceLock<Vec<u8>>> = Arc::new(OnceLock::new());
-    if let Some(d) = schema::load_dict(&conn)? {
-        let _ = dict.set(d);
-    }
+    let dict = schema::load_dict(&conn)?;
+    let mut producer = Producer::new(dict).map_err(zstd_error)?;
     let (tx, rx) = bounded::<std::io::Result<Chunk>>(64);
     let max_line = opts.max_line;
-    let parser_dict = dict.clone();
     let parser = std::thread::Builder::new()
         .name("aurora-parse".into())
         .spawn(move || {
-            let mut enc: Option<Encoder> = None;
             for r in readers {
                 let name = r.name.clone();
-                if let Err(e) = read_input(r, max_line, &tx, &parser_dict, &mut enc) {
+                if let Err(e) = producer.read_input(r, max_line, &tx) {
                     let _ = tx.send(Err(std::io::Error::new(e.kind(), format!("{name}: {e}"))));
                     return;
                 }
+            }
+            // A short run still leaves a dictionary for the next one, if it saw enough.
+            if let Some(dict) = producer.finish() {
+                let _ = tx.send(Ok(vec![Item::Dict(dict)]));
             }
         })
         .map_err(|e| StoreError::Io {
@@ -111,7 +114,7 @@ pub fn index(
         })?;
 
     let mut stats = IndexStats::default();
-    let mut w = Writer::new(opts.now, dict)?;
+    let mut w = Writer::new(opts.now);
     let mut result = Ok(());
     loop {
         let msg = if w.pending == 0 {
@@ -126,7 +129,7 @@ pub fn index(
                     break;
                 }
                 if w.pending >= opts.batch {
-                    if let Err(e) = w.commit(&mut conn, false) {
+                    if let Err(e) = w.commit(&mut conn) {
                         result = Err(e);
                         break;
                     }
@@ -141,7 +144,7 @@ pub fn index(
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {
-                if let Err(e) = w.commit(&mut conn, false) {
+                if let Err(e) = w.commit(&mut conn) {
                     result = Err(e);
                     break;
                 }
@@ -150,7 +153,7 @@ pub fn index(
         }
     }
     // What was read before an error is still committed: it was parsed and is valid.
-    let committed = w.commit(&mut conn, true);
+    let committed = w.commit(&mut conn);
     drop(rx);
     let _ = parser.join();
     result?;
@@ -163,89 +166,154 @@ pub fn index(
     Ok(stats)
 }
 
-fn read_input(
-    input: Input,
-    max_line: usize,
-    tx: &crossbeam_channel::Sender<std::io::Result<Chunk>>,
-    dict: &OnceLock<Vec<u8>>,
-    enc: &mut Option<Encoder>,
-) -> std::io::Result<()> {
-    let name = input.name;
-    let mut reader = ChunkReader::new(input.reader, max_line, 256 * 1024).live(input.live);
-    let mut buf = Vec::new();
-    let mut lineno = 0u64;
-    while let Some(c) = reader.next_chunk(&mut buf)? {
-        let mut chunk: Chunk = Vec::new();
-        match c {
-            ndjson::Chunk::TooLong { len, head } => {
-                lineno += 1;
-                chunk.push(Item::Reject(Reject {
-                    file: name.clone(),
-                    line: lineno,
-                    reason: format!("line is {len} bytes, longer than the {max_line}-byte limit"),
-                    record: head,
-                }));
+fn zstd_error(e: std::io::Error) -> StoreError {
+    StoreError::Invalid(format!("zstd: {e}"))
+}
+
+/// Enough samples for a good dictionary; training takes a fraction of a second.
+const TRAIN_DOCS: usize = 2000;
+const TRAIN_BYTES: usize = 4 << 20;
+/// Fewer samples than this make a dictionary worse than none.
+const TRAIN_MIN_DOCS: usize = 200;
+
+/// The parser thread's state: the JSON parser, and the encoder, which starts without a
+/// dictionary when the store has none and trains one from the first events.
+struct Producer {
+    parser: DocParser,
+    enc: Encoder,
+    /// Documents to train from, while the store has no dictionary.
+    samples: Vec<Vec<u8>>,
+    sample_bytes: usize,
+    training_done: bool,
+}
+
+impl Producer {
+    fn new(dict: Option<Vec<u8>>) -> std::io::Result<Self> {
+        Ok(Producer {
+            parser: DocParser::default(),
+            enc: Encoder::new(dict.as_deref())?,
+            samples: Vec::new(),
+            sample_bytes: 0,
+            training_done: dict.is_some(),
+        })
+    }
+
+    /// Compresses a row's document (dropping the text, which is not needed from here on),
+    /// training the dictionary once enough documents were seen. Returns the dictionary
+    /// when this row completed the training.
+    fn compress(&mut self, row: &mut Row) -> std::io::Result<Option<Vec<u8>>> {
+        let mut trained = None;
+        if !self.training_done {
+            self.sample_bytes += row.doc.len();
+            self.samples.push(row.doc.as_bytes().to_vec());
+            if self.samples.len() >= TRAIN_DOCS || self.sample_bytes >= TRAIN_BYTES {
+                trained = self.train();
             }
-            ndjson::Chunk::Lines => {
-                for line in ndjson::lines(&buf) {
+        }
+        // Events before the dictionary are compressed without one: input that trickles
+        // in (`tail -F`) is stored at once rather than held back for training.
+        row.blob = Some(self.enc.encode(&row.doc)?);
+        row.doc_len = row.doc.len();
+        row.doc = String::new();
+        Ok(trained)
+    }
+
+    fn train(&mut self) -> Option<Vec<u8>> {
+        self.training_done = true;
+        let samples = std::mem::take(&mut self.samples);
+        // Too few or too uniform samples: plain zstd still works.
+        let dict = codec::train(&samples).ok()?;
+        self.enc = Encoder::new(Some(&dict)).ok()?;
+        Some(dict)
+    }
+
+    /// At the end of the input: a dictionary from what was seen, if nothing was trained
+    /// yet and there is enough to train from.
+    fn finish(&mut self) -> Option<Vec<u8>> {
+        if self.training_done || self.samples.len() < TRAIN_MIN_DOCS {
+            return None;
+        }
+        self.train()
+    }
+
+    fn read_input(
+        &mut self,
+        input: Input,
+        max_line: usize,
+        tx: &crossbeam_channel::Sender<std::io::Result<Chunk>>,
+    ) -> std::io::Result<()> {
+        let name = input.name;
+        let mut reader = ChunkReader::new(input.reader, max_line, 256 * 1024).live(input.live);
+        let mut buf = Vec::new();
+        let mut lineno = 0u64;
+        while let Some(c) = reader.next_chunk(&mut buf)? {
+            let mut chunk: Chunk = Vec::new();
+            match c {
+                ndjson::Chunk::TooLong { len, head } => {
                     lineno += 1;
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    // The chunk reader only bounds lines that overflow its buffer; a
-                    // long line inside a chunk is caught here.
-                    if line.len() > max_line {
-                        chunk.push(Item::Reject(Reject {
-                            file: name.clone(),
-                            line: lineno,
-                            reason: format!(
+                    chunk.push(Item::Reject(Reject {
+                        file: name.clone(),
+                        line: lineno,
+                        reason: format!(
+                            "line is {len} bytes, longer than the {max_line}-byte limit"
+                        ),
+                        record: head,
+                    }));
+                }
+                ndjson::Chunk::Lines => {
+                    for line in ndjson::lines(&buf) {
+                        lineno += 1;
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        let reject = |reason: String| {
+                            Item::Reject(Reject {
+                                file: name.clone(),
+                                line: lineno,
+                                reason,
+                                record: line[..line.len().min(ndjson::REJECT_HEAD)].to_vec(),
+                            })
+                        };
+                        // The chunk reader only bounds lines that overflow its buffer; a
+                        // long line inside a chunk is caught here.
+                        if line.len() > max_line {
+                            chunk.push(reject(format!(
                                 "line is {} bytes, longer than the {max_line}-byte limit",
                                 line.len()
-                            ),
-                            record: line[..ndjson::REJECT_HEAD].to_vec(),
-                        }));
-                        continue;
-                    }
-                    let reject = |reason: String| {
-                        Item::Reject(Reject {
-                            file: name.clone(),
-                            line: lineno,
-                            reason,
-                            record: line[..line.len().min(ndjson::REJECT_HEAD)].to_vec(),
-                        })
-                    };
-                    if enc.is_none() {
-                        if let Some(d) = dict.get() {
-                            *enc = Some(Encoder::new(Some(d))?);
+                            )));
+                            continue;
+                        }
+                        let s = match std::str::from_utf8(line) {
+                            Ok(s) => s,
+                            Err(e) => {
+                                chunk.push(reject(format!(
+                                    "invalid UTF-8 at byte {}",
+                                    e.valid_up_to()
+                                )));
+                                continue;
+                            }
+                        };
+                        match self.parser.parse(s) {
+                            Ok(Parsed::Event(mut row)) => {
+                                if let Some(dict) = self.compress(&mut row)? {
+                                    // The writer must hold the dictionary before it sees
+                                    // a row compressed with it.
+                                    chunk.push(Item::Dict(dict));
+                                }
+                                chunk.push(Item::Parsed(Parsed::Event(row)));
+                            }
+                            Ok(p) => chunk.push(Item::Parsed(p)),
+                            Err(reason) => chunk.push(reject(reason)),
                         }
                     }
-                    chunk.push(match std::str::from_utf8(line) {
-                        Err(e) => reject(format!("invalid UTF-8 at byte {}", e.valid_up_to())),
-                        Ok(s) => match parse_line(s) {
-                            Ok(Parsed::Event(mut row)) => {
-                                // Compress here, off the writer's thread, once the store
-                                // has its dictionary.
-                                if let Some(e) = enc.as_mut() {
-                                    row.blob = Some(e.encode(&row.doc)?);
-                                    // Only its length is needed from here on; freeing it on
-                                    // this thread spares the writer.
-                                    row.doc_len = row.doc.len();
-                                    row.doc = String::new();
-                                }
-                                Item::Parsed(Parsed::Event(row))
-                            }
-                            Ok(p) => Item::Parsed(p),
-                            Err(reason) => reject(reason),
-                        },
-                    });
                 }
             }
+            if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
+                break;
+            }
         }
-        if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
-            break;
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 struct Writer {
@@ -254,87 +322,50 @@ struct Writer {
     now: Option<i64>,
     /// Events stored per (source, arrival second) in the open transaction.
     arrivals: HashMap<(String, i64), i64>,
-    /// Shared with the parser thread, which compresses once this is set.
-    dict: Arc<OnceLock<Vec<u8>>>,
-    /// For rows the parser sent uncompressed (the store had no dictionary yet).
-    enc: Encoder,
-    /// Documents to train the dictionary from, while the store has none.
-    samples: Vec<Vec<u8>>,
-    sample_bytes: usize,
-    training_failed: bool,
+    /// Set when another indexer saved the store's dictionary before this run's parser
+    /// trained its own: documents are re-compressed from the parser's to the store's.
+    recompress: Option<(Decoder, Encoder)>,
 }
 
-/// Enough samples for a good dictionary; training takes a fraction of a second.
-const TRAIN_DOCS: usize = 2000;
-const TRAIN_BYTES: usize = 4 << 20;
-
-const INSERT_EVENT: &str = "INSERT INTO events (aid, ts, source, severity, kind, module, dataset, outcome, src_ip, src_port, dst_ip, dst_port, user_name, host_name, rule_id, rule_name, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(aid) DO NOTHING";
+const INSERT_DOC: &str = "INSERT INTO docs (aid, doc) VALUES (?,?) ON CONFLICT(aid) DO NOTHING";
+const INSERT_EVENT: &str = "INSERT INTO events (id, ts, source, severity, kind, module, dataset, outcome, src_ip, src_port, dst_ip, dst_port, user_name, host_name, rule_id, rule_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 const INSERT_FTS: &str =
     "INSERT INTO fts (rowid, message, rule, original, text) VALUES (?,?,?,?,?)";
 const INSERT_TECHNIQUE: &str =
     "INSERT OR IGNORE INTO techniques (technique, event_id) VALUES (?,?)";
 
 impl Writer {
-    fn new(now: Option<i64>, dict: Arc<OnceLock<Vec<u8>>>) -> Result<Self> {
-        let enc = Encoder::new(dict.get().map(Vec::as_slice))
-            .map_err(|e| StoreError::Invalid(format!("zstd: {e}")))?;
-        Ok(Writer {
+    fn new(now: Option<i64>) -> Self {
+        Writer {
             pending: 0,
             in_tx: false,
             now,
             arrivals: HashMap::new(),
-            dict,
-            enc,
-            samples: Vec::new(),
-            sample_bytes: 0,
-            training_failed: false,
-        })
+            recompress: None,
+        }
     }
 
-    /// Compresses a row the parser could not, keeping it as a training sample while the
-    /// store has no dictionary.
+    /// The stored form of a row's document.
     fn blob_of(&mut self, row: &mut Row) -> Result<Vec<u8>> {
-        if let Some(b) = row.blob.take() {
-            return Ok(b);
+        let blob = row.blob.take().unwrap_or_default();
+        match &mut self.recompress {
+            Some((dec, enc)) if blob.first() == Some(&codec::DICT) => {
+                let text = dec.decode(&blob).map_err(zstd_error)?;
+                enc.encode(&text).map_err(zstd_error)
+            }
+            _ => Ok(blob),
         }
-        if !self.enc.has_dict()
-            && !self.training_failed
-            && self.samples.len() < TRAIN_DOCS
-            && self.sample_bytes < TRAIN_BYTES
-        {
-            self.sample_bytes += row.doc.len();
-            self.samples.push(row.doc.as_bytes().to_vec());
-        }
-        self.enc
-            .encode(&row.doc)
-            .map_err(|e| StoreError::Invalid(format!("zstd: {e}")))
     }
 
-    /// Trains and saves the store's dictionary once there are enough samples (or at the
-    /// end of a run with at least a few), inside the open transaction.
-    fn maybe_train(&mut self, conn: &Connection, finishing: bool) -> Result<()> {
-        if self.enc.has_dict() || self.training_failed {
-            return Ok(());
+    /// Saves the parser's dictionary unless the store already has one.
+    fn save_dict(&mut self, conn: &Connection, dict: Vec<u8>) -> Result<()> {
+        let stored = schema::save_dict(conn, &dict)?;
+        if stored != dict {
+            self.recompress = Some((
+                Decoder::new(Some(&dict)).map_err(zstd_error)?,
+                Encoder::new(Some(&stored)).map_err(zstd_error)?,
+            ));
         }
-        let enough = self.samples.len() >= TRAIN_DOCS || self.sample_bytes >= TRAIN_BYTES;
-        if !(enough || (finishing && self.samples.len() >= 200)) {
-            return Ok(());
-        }
-        let dict = match schema::load_dict(conn)? {
-            Some(d) => d,
-            None => match codec::train(&self.samples) {
-                Ok(d) => schema::save_dict(conn, &d)?,
-                // Too few or too uniform samples: plain zstd still works.
-                Err(_) => {
-                    self.training_failed = true;
-                    return Ok(());
-                }
-            },
-        };
-        self.enc =
-            Encoder::new(Some(&dict)).map_err(|e| StoreError::Invalid(format!("zstd: {e}")))?;
-        let _ = self.dict.set(dict);
-        self.samples = Vec::new();
         Ok(())
     }
 
@@ -368,6 +399,7 @@ impl Writer {
                     write_heartbeat(conn, &hb)?;
                     self.pending += 1;
                 }
+                Item::Dict(dict) => self.save_dict(conn, dict)?,
                 Item::Parsed(Parsed::Event(mut row)) => {
                     stats.lines += 1;
                     stats.bytes += row.doc_len.max(row.doc.len()) as u64 + 1;
@@ -384,15 +416,13 @@ impl Writer {
                 }
             }
         }
-        // Train as soon as there are enough samples, so the parser compresses the rest.
-        self.maybe_train(conn, false)
+        Ok(())
     }
 
-    fn commit(&mut self, conn: &mut Connection, finishing: bool) -> Result<()> {
+    fn commit(&mut self, conn: &mut Connection) -> Result<()> {
         if !self.in_tx {
             return Ok(());
         }
-        self.maybe_train(conn, finishing)?;
         {
             let mut st = conn.prepare_cached(
                 "INSERT INTO arrivals (source, second, events) VALUES (?,?,?) ON CONFLICT(source, second) DO UPDATE SET events = events + excluded.events",
@@ -410,9 +440,17 @@ impl Writer {
 
 /// Inserts one event; `false` if its `aurora.id` is already stored.
 fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<bool> {
-    let mut st = conn.prepare_cached(INSERT_EVENT)?;
-    let n = st.execute(params![
-        &r.aid[..],
+    // The document goes first: its unique `aurora.id` is what tells a duplicate.
+    if conn
+        .prepare_cached(INSERT_DOC)?
+        .execute(params![&r.aid[..], blob])?
+        == 0
+    {
+        return Ok(false);
+    }
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(INSERT_EVENT)?.execute(params![
+        id,
         r.ts,
         r.source,
         r.severity,
@@ -420,20 +458,15 @@ fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<bool> {
         r.module,
         r.dataset,
         r.outcome,
-        r.src_ip.as_ref().map(|k| &k[..]),
+        r.src_ip.as_deref(),
         r.src_port,
-        r.dst_ip.as_ref().map(|k| &k[..]),
+        r.dst_ip.as_deref(),
         r.dst_port,
         r.user_name,
         r.host_name,
         r.rule_id,
         r.rule_name,
-        blob,
     ])?;
-    if n == 0 {
-        return Ok(false);
-    }
-    let id = conn.last_insert_rowid();
     conn.prepare_cached(INSERT_FTS)?
         .execute(params![id, r.fts[0], r.fts[1], r.fts[2], r.fts[3]])?;
     if !r.techniques.is_empty() {

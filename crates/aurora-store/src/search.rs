@@ -8,6 +8,7 @@ use rusqlite::{Connection, params_from_iter};
 use crate::error::{QueryError, Result, StoreError};
 use crate::fields::{self, Field, Kind, SEVERITY_WORDS};
 use crate::query::{self, Sql};
+use crate::schema::DOC_OF_E;
 use crate::{ip, time};
 
 /// What to search: a query plus the filters of the SIEM search page.
@@ -128,20 +129,13 @@ fn order_expr(field: &str, params: &mut Vec<SqlValue>) -> String {
         }
         _ => {
             params.push(SqlValue::Text(fields::json_path(field)));
-            "json_extract(aurora_doc(e.doc), ?)".to_string()
+            format!("json_extract({DOC_OF_E}, ?)")
         }
     }
 }
 
-/// Calls `each` with every matching event's JSON, in `sort` order (default newest first),
-/// at most `limit` of them; `each` returns `false` to stop early.
-pub fn search(
-    conn: &Connection,
-    filters: &Filters,
-    sort: &[SortKey],
-    limit: Option<u64>,
-    mut each: impl FnMut(&str) -> std::io::Result<bool>,
-) -> Result<u64> {
+/// The SQL that selects the ids of matching events, in order, at most `limit`.
+fn search_sql(filters: &Filters, sort: &[SortKey], limit: Option<u64>) -> Result<Sql> {
     let cond = filters.to_sql()?;
     let mut params = cond.params;
     let default = [SortKey {
@@ -169,11 +163,24 @@ pub fn search(
         sql.push_str(" LIMIT ?");
         params.push(SqlValue::Integer(n.min(i64::MAX as u64) as i64));
     }
+    Ok(Sql { sql, params })
+}
+
+/// Calls `each` with every matching event's JSON, in `sort` order (default newest first),
+/// at most `limit` of them; `each` returns `false` to stop early.
+pub fn search(
+    conn: &Connection,
+    filters: &Filters,
+    sort: &[SortKey],
+    limit: Option<u64>,
+    mut each: impl FnMut(&str) -> std::io::Result<bool>,
+) -> Result<u64> {
+    let q = search_sql(filters, sort, limit)?;
     let ids: Vec<i64> = conn
-        .prepare(&sql)?
-        .query_map(params_from_iter(params), |r| r.get(0))?
+        .prepare(&q.sql)?
+        .query_map(params_from_iter(q.params), |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut doc = conn.prepare("SELECT aurora_doc(doc) FROM events WHERE id = ?")?;
+    let mut doc = conn.prepare("SELECT aurora_doc(doc) FROM docs WHERE id = ?")?;
     let mut n = 0;
     for id in ids {
         let text: String = doc.query_row([id], |r| r.get(0))?;
@@ -192,19 +199,93 @@ pub fn search(
     Ok(n)
 }
 
-/// Number of matching events.
-pub fn count(conn: &Connection, filters: &Filters) -> Result<u64> {
-    if let Some(n) = count_fts_only(conn, filters)? {
-        return Ok(n);
+/// The SQL that counts matching events.
+fn count_sql(filters: &Filters) -> Result<Sql> {
+    if let Some(q) = count_fts_only(filters)? {
+        return Ok(q);
     }
     let cond = filters.to_sql()?;
-    let sql = format!("SELECT count(*) FROM events e WHERE {}", cond.sql);
-    Ok(conn.query_row(&sql, params_from_iter(cond.params), |r| r.get::<_, i64>(0))? as u64)
+    Ok(Sql {
+        sql: format!("SELECT count(*) FROM events e WHERE {}", cond.sql),
+        params: cond.params,
+    })
+}
+
+/// Number of matching events.
+pub fn count(conn: &Connection, filters: &Filters) -> Result<u64> {
+    let q = count_sql(filters)?;
+    Ok(conn.query_row(&q.sql, params_from_iter(q.params), |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// What `search`, `count` or `top` would run: the SQL, its parameters and SQLite's plan,
+/// for `--explain`.
+pub fn explain(conn: &Connection, q: &Sql) -> Result<String> {
+    let mut out = format!("{}\n", q.sql);
+    for (i, p) in q.params.iter().enumerate() {
+        let shown = match p {
+            SqlValue::Null => "NULL".to_string(),
+            SqlValue::Integer(n) => n.to_string(),
+            SqlValue::Real(f) => f.to_string(),
+            SqlValue::Text(t) => format!("{t:?}"),
+            SqlValue::Blob(b) => {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                format!("x'{hex}'")
+            }
+        };
+        out.push_str(&format!("  ?{} = {shown}\n", i + 1));
+    }
+    out.push_str("plan:\n");
+    let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))?;
+    let rows = st.query_map(params_from_iter(q.params.iter()), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    // Rows name their parent; indent each under it.
+    let mut depth: Vec<(i64, usize)> = Vec::new();
+    for row in rows {
+        let (id, parent, detail) = row?;
+        let d = depth
+            .iter()
+            .find(|(i, _)| *i == parent)
+            .map_or(0, |(_, d)| d + 1);
+        depth.push((id, d));
+        out.push_str(&format!("  {}{detail}\n", "  ".repeat(d)));
+    }
+    Ok(out)
+}
+
+/// The plan of [`search`].
+pub fn explain_search(
+    conn: &Connection,
+    filters: &Filters,
+    sort: &[SortKey],
+    limit: Option<u64>,
+) -> Result<String> {
+    explain(conn, &search_sql(filters, sort, limit)?)
+}
+
+/// The plan of [`count`].
+pub fn explain_count(conn: &Connection, filters: &Filters) -> Result<String> {
+    explain(conn, &count_sql(filters)?)
+}
+
+/// The plan of [`top`].
+pub fn explain_top(
+    conn: &Connection,
+    filters: &Filters,
+    field: &str,
+    limit: u64,
+    least: bool,
+) -> Result<String> {
+    explain(conn, &top_sql(filters, field, limit, least)?.0)
 }
 
 /// The commonest count, free text alone (`password`, `"Failed password"`, `a b`), is
 /// answered by the FTS index without visiting the events: every FTS row is one event.
-fn count_fts_only(conn: &Connection, f: &Filters) -> Result<Option<u64>> {
+fn count_fts_only(f: &Filters) -> Result<Option<Sql>> {
     use crate::query::{
         Node, Value,
         compile::{fts_quote, has_token},
@@ -228,12 +309,10 @@ fn count_fts_only(conn: &Connection, f: &Filters) -> Result<Option<u64>> {
             _ => return Ok(None),
         }
     }
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM fts WHERE fts MATCH ?",
-        [terms.join(" AND ")],
-        |r| r.get(0),
-    )?;
-    Ok(Some(n as u64))
+    Ok(Some(Sql {
+        sql: "SELECT count(*) FROM fts WHERE fts MATCH ?".into(),
+        params: vec![SqlValue::Text(terms.join(" AND "))],
+    }))
 }
 
 /// One row of `top`.
@@ -253,6 +332,24 @@ pub fn top(
     limit: u64,
     least: bool,
 ) -> Result<Vec<TopValue>> {
+    let (q, kind) = top_sql(filters, field, limit, least)?;
+    let mut st = conn.prepare(&q.sql)?;
+    let rows = st.query_map(params_from_iter(q.params), |r| {
+        Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (v, n) = row?;
+        out.push(TopValue {
+            value: display_value(v, kind),
+            count: n as u64,
+        });
+    }
+    Ok(out)
+}
+
+/// The SQL of [`top`], and how its values display.
+fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(Sql, Kind)> {
     if !fields::valid_name(field) {
         return Err(StoreError::Invalid(format!(
             "{field:?} is not a field name"
@@ -295,7 +392,7 @@ pub fn top(
             };
             (
                 format!(
-                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each(aurora_doc(e.doc), ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v ORDER BY n {dir}, 1 LIMIT ?",
+                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each({DOC_OF_E}, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v ORDER BY n {dir}, 1 LIMIT ?",
                     cond.sql
                 ),
                 p,
@@ -304,19 +401,7 @@ pub fn top(
         }
     };
     params.push(SqlValue::Integer(limit.min(i64::MAX as u64) as i64));
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(params_from_iter(params), |r| {
-        Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (v, n) = row?;
-        out.push(TopValue {
-            value: display_value(v, kind),
-            count: n as u64,
-        });
-    }
-    Ok(out)
+    Ok((Sql { sql, params }, kind))
 }
 
 /// A column value as the event had it: IP keys as text, µs as RFC 3339, severities as

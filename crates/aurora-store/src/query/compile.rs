@@ -9,6 +9,7 @@ use rusqlite::types::Value as Sql_;
 use super::ast::{Glob, Node, Value};
 use crate::error::QueryError;
 use crate::fields::{self, Field, Kind};
+use crate::schema::DOC_OF_E;
 use crate::{ip, time};
 
 /// An SQL boolean expression and its parameters, in order.
@@ -156,7 +157,7 @@ impl Compiler<'_> {
                 self.push(&format!("e.{column} IS NOT NULL"));
             }
             _ => {
-                self.push("json_type(aurora_doc(e.doc), ");
+                self.push(&format!("json_type({DOC_OF_E}, "));
                 self.text(&fields::json_path(field));
                 self.push(") NOT IN ('null')");
             }
@@ -175,7 +176,7 @@ impl Compiler<'_> {
 
     /// Scans the stored JSON for what FTS5 cannot answer (inner wildcards, punctuation).
     fn scan_doc(&mut self, pattern: String) {
-        self.push("aurora_doc(e.doc) LIKE ");
+        self.push(&format!("{DOC_OF_E} LIKE "));
         self.text(&format!("%{pattern}%"));
         self.push(" ESCAPE '\\'");
     }
@@ -208,7 +209,7 @@ impl Compiler<'_> {
         match fields::resolve(name) {
             Field::Hot { column, kind } => self.hot(name, column, kind, value, pos),
             Field::Json { path, kind } => {
-                self.push("EXISTS (SELECT 1 FROM json_each(aurora_doc(e.doc), ");
+                self.push(&format!("EXISTS (SELECT 1 FROM json_each({DOC_OF_E}, "));
                 self.text(&path);
                 self.push(") j WHERE ");
                 self.compare(name, "j.value", kind, value, pos, true)?;
@@ -246,7 +247,7 @@ impl Compiler<'_> {
                         Value::Word(s) | Value::Phrase(s) => format!("%{}%", like_literal(s)),
                         Value::Range { .. } => unreachable!(),
                     };
-                    self.push("json_extract(aurora_doc(e.doc), ");
+                    self.push(&format!("json_extract({DOC_OF_E}, "));
                     self.text(&fields::json_path(name));
                     self.push(") LIKE ");
                     self.text(&pattern);
