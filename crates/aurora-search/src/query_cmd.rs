@@ -148,9 +148,21 @@ pub fn run_top(args: TopArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let total = aurora_store::count(&conn, &filters).with_context(ctx)?;
-    let values = aurora_store::top(&conn, &filters, &args.field, args.limit, args.least)
-        .with_context(ctx)?;
+    // The total (for the percentages) is a second scan: it runs on a connection and a
+    // core of its own, beside the grouping.
+    let (total, values) = std::thread::scope(|s| {
+        let counter = s.spawn(|| -> Result<u64> {
+            let conn = open_store(&args.db.db)?;
+            aurora_store::count(&conn, &filters).with_context(ctx)
+        });
+        let values = aurora_store::top(&conn, &filters, &args.field, args.limit, args.least)
+            .with_context(ctx);
+        let total = counter
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("the counting thread failed")));
+        (total, values)
+    });
+    let (total, values) = (total?, values?);
     let pct = |n: u64| {
         if total == 0 {
             0.0

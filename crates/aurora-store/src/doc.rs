@@ -152,7 +152,9 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
     fts[2] = text(&v, "event.original")
         .filter(|o| !o.trim_start().starts_with('{'))
         .unwrap_or_default();
-    collect_text(obj, Some(""), &mut HashSet::new(), &mut fts[3]);
+    let [message, rule, original, free] = &mut fts;
+    let mut seen = already_indexed(message, rule, original);
+    collect_text(obj, Some(""), &mut seen, free);
     Ok(Parsed::Event(Box::new(Row {
         aid,
         ts,
@@ -245,6 +247,15 @@ fn below<'k>(parent: Option<&str>, key: &'k str) -> Option<&'k str> {
         Some("") => Some(key),
         _ => None,
     }
+}
+
+/// The values the other FTS columns hold, which the `text` column need not repeat (a
+/// Suricata alert's signature is its `rule.name` and its `suricata.eve.alert.signature`).
+fn already_indexed<'a>(message: &'a str, rule: &'a str, original: &'a str) -> HashSet<&'a str> {
+    let mut seen = HashSet::with_capacity(64);
+    seen.extend([message, original].into_iter().filter(|s| !s.is_empty()));
+    seen.extend(rule.split('\n'));
+    seen
 }
 
 /// Adds one string value to the free text. A value the event repeats (`suricata` as
@@ -342,8 +353,9 @@ fn row_of(root: TV<'_, '_>, line: &str) -> Option<Box<Row>> {
     fts[2] = t_text(root, "event.original")
         .filter(|o| !o.trim_start().starts_with('{'))
         .unwrap_or_default();
-    let mut seen = HashSet::with_capacity(64);
-    t_collect_object(obj, Some(""), &mut seen, &mut fts[3]);
+    let [message, rule, original, free] = &mut fts;
+    let mut seen = already_indexed(message, rule, original);
+    t_collect_object(obj, Some(""), &mut seen, free);
     Some(Box::new(Row {
         aid,
         ts,

@@ -21,6 +21,7 @@ pub use aurora_core::reject::Reject;
 
 use crate::schema::{self, Mode};
 use crate::time;
+use crate::zones::ZoneUpdates;
 
 /// How an index run behaves.
 #[derive(Debug, Clone)]
@@ -322,6 +323,8 @@ struct Writer {
     now: Option<i64>,
     /// Events stored per (source, arrival second) in the open transaction.
     arrivals: HashMap<(String, i64), i64>,
+    /// Time bounds of the id zones written to in the open transaction.
+    zones: ZoneUpdates,
     /// Set when another indexer saved the store's dictionary before this run's parser
     /// trained its own: documents are re-compressed from the parser's to the store's.
     recompress: Option<(Decoder, Encoder)>,
@@ -341,6 +344,7 @@ impl Writer {
             in_tx: false,
             now,
             arrivals: HashMap::new(),
+            zones: ZoneUpdates::default(),
             recompress: None,
         }
     }
@@ -349,7 +353,7 @@ impl Writer {
     fn blob_of(&mut self, row: &mut Row) -> Result<Vec<u8>> {
         let blob = row.blob.take().unwrap_or_default();
         match &mut self.recompress {
-            Some((dec, enc)) if blob.first() == Some(&codec::DICT) => {
+            Some((dec, enc)) if matches!(blob.first(), Some(&codec::DICT | &codec::DICT_BARE)) => {
                 let text = dec.decode(&blob).map_err(zstd_error)?;
                 enc.encode(&text).map_err(zstd_error)
             }
@@ -404,7 +408,8 @@ impl Writer {
                     stats.lines += 1;
                     stats.bytes += row.doc_len.max(row.doc.len()) as u64 + 1;
                     let blob = self.blob_of(&mut row)?;
-                    if insert_row(conn, &row, &blob)? {
+                    if let Some(id) = insert_row(conn, &row, &blob)? {
+                        self.zones.add(id, row.ts);
                         stats.inserted += 1;
                         if let Some(s) = &row.source {
                             *self.arrivals.entry((s.clone(), second)).or_default() += 1;
@@ -431,6 +436,7 @@ impl Writer {
                 st.execute(params![source, second, n])?;
             }
         }
+        self.zones.save(conn)?;
         conn.execute_batch("COMMIT")?;
         self.in_tx = false;
         self.pending = 0;
@@ -438,15 +444,15 @@ impl Writer {
     }
 }
 
-/// Inserts one event; `false` if its `aurora.id` is already stored.
-fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<bool> {
+/// Inserts one event and returns its id; `None` if its `aurora.id` is already stored.
+fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<Option<i64>> {
     // The document goes first: its unique `aurora.id` is what tells a duplicate.
     if conn
         .prepare_cached(INSERT_DOC)?
         .execute(params![&r.aid[..], blob])?
         == 0
     {
-        return Ok(false);
+        return Ok(None);
     }
     let id = conn.last_insert_rowid();
     conn.prepare_cached(INSERT_EVENT)?.execute(params![
@@ -475,7 +481,7 @@ fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<bool> {
             st.execute(params![t, id])?;
         }
     }
-    Ok(true)
+    Ok(Some(id))
 }
 
 /// Heartbeats are source status, not events: the newest one per source wins.

@@ -5,7 +5,8 @@
 //! - [`index`]: the threaded, batched indexer;
 //! - [`query`]: the Lucene-subset parser and its compiler to SQL;
 //! - [`search`]: filters, searches, counts and `top`;
-//! - [`sources`]: the per-source cards.
+//! - [`sources`]: the per-source cards;
+//! - [`zones`]: the zone map from id ranges to time ranges.
 
 pub mod codec;
 pub mod doc;
@@ -19,6 +20,7 @@ pub mod schema;
 pub mod search;
 pub mod sources;
 pub mod time;
+pub mod zones;
 
 pub use error::{QueryError, Result, StoreError};
 pub use index::{IndexOptions, IndexStats, index};

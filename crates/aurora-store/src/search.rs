@@ -26,13 +26,16 @@ pub struct Filters {
     pub severities: Vec<i64>,
     /// What `now` means in the query (`now-15m`), µs.
     pub now: i64,
+    /// Every event in the time window has an id in this range (from the store's zone
+    /// map; set by the search functions, not by callers).
+    pub ids: Option<(i64, i64)>,
 }
 
 impl Filters {
     /// The full SQL condition over `events e`.
     pub fn to_sql(&self) -> Result<Sql, QueryError> {
         let ast = query::parse(&self.query)?;
-        let mut sql = query::compile(&ast, &self.query, self.now)?;
+        let mut sql = query::compile_within(&ast, &self.query, self.now, self.ids)?;
         if let Some(from) = self.from {
             sql.sql.push_str(" AND e.ts >= ?");
             sql.params.push(SqlValue::Integer(from));
@@ -58,6 +61,20 @@ impl Filters {
         }
         Ok(sql)
     }
+}
+
+/// `filters` with the id range of its time window, when it has one: free-text matches
+/// outside the range are not even read.
+fn with_ids(conn: &Connection, filters: &Filters) -> Result<Filters> {
+    let mut f = filters.clone();
+    if f.from.is_some() || f.to.is_some() {
+        f.ids = Some(crate::zones::id_range(
+            conn,
+            f.from.unwrap_or(i64::MIN),
+            f.to.unwrap_or(i64::MAX),
+        )?);
+    }
+    Ok(f)
 }
 
 /// `high`, `high,critical`, `>=high`, `>medium`, `<=low`, or numbers → the severities meant.
@@ -175,7 +192,7 @@ pub fn search(
     limit: Option<u64>,
     mut each: impl FnMut(&str) -> std::io::Result<bool>,
 ) -> Result<u64> {
-    let q = search_sql(filters, sort, limit)?;
+    let q = search_sql(&with_ids(conn, filters)?, sort, limit)?;
     let ids: Vec<i64> = conn
         .prepare(&q.sql)?
         .query_map(params_from_iter(q.params), |r| r.get(0))?
@@ -213,7 +230,7 @@ fn count_sql(filters: &Filters) -> Result<Sql> {
 
 /// Number of matching events.
 pub fn count(conn: &Connection, filters: &Filters) -> Result<u64> {
-    let q = count_sql(filters)?;
+    let q = count_sql(&with_ids(conn, filters)?)?;
     Ok(conn.query_row(&q.sql, params_from_iter(q.params), |r| r.get::<_, i64>(0))? as u64)
 }
 
@@ -264,12 +281,12 @@ pub fn explain_search(
     sort: &[SortKey],
     limit: Option<u64>,
 ) -> Result<String> {
-    explain(conn, &search_sql(filters, sort, limit)?)
+    explain(conn, &search_sql(&with_ids(conn, filters)?, sort, limit)?)
 }
 
 /// The plan of [`count`].
 pub fn explain_count(conn: &Connection, filters: &Filters) -> Result<String> {
-    explain(conn, &count_sql(filters)?)
+    explain(conn, &count_sql(&with_ids(conn, filters)?)?)
 }
 
 /// The plan of [`top`].
@@ -280,7 +297,10 @@ pub fn explain_top(
     limit: u64,
     least: bool,
 ) -> Result<String> {
-    explain(conn, &top_sql(filters, field, limit, least)?.0)
+    explain(
+        conn,
+        &top_sql(&with_ids(conn, filters)?, field, limit, least)?.0,
+    )
 }
 
 /// The commonest count, free text alone (`password`, `"Failed password"`, `a b`), is
@@ -332,7 +352,7 @@ pub fn top(
     limit: u64,
     least: bool,
 ) -> Result<Vec<TopValue>> {
-    let (q, kind) = top_sql(filters, field, limit, least)?;
+    let (q, kind) = top_sql(&with_ids(conn, filters)?, field, limit, least)?;
     let mut st = conn.prepare(&q.sql)?;
     let rows = st.query_map(params_from_iter(q.params), |r| {
         Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))

@@ -22,9 +22,21 @@ pub struct Sql {
 /// Compiles `node`; `query` is the original text (for error messages) and `now` the time
 /// `now-15m` counts from, in microseconds.
 pub fn compile(node: &Node, query: &str, now: i64) -> Result<Sql, QueryError> {
+    compile_within(node, query, now, None)
+}
+
+/// [`compile`] for a search whose events all have ids in `ids` (inclusive): FTS5 then
+/// reads only that part of each term's list (see `zones` in `schema.rs`).
+pub fn compile_within(
+    node: &Node,
+    query: &str,
+    now: i64,
+    ids: Option<(i64, i64)>,
+) -> Result<Sql, QueryError> {
     let mut c = Compiler {
         query,
         now,
+        ids,
         out: Sql::default(),
     };
     c.node(node)?;
@@ -89,6 +101,7 @@ fn num_param(n: Num) -> Sql_ {
 struct Compiler<'a> {
     query: &'a str,
     now: i64,
+    ids: Option<(i64, i64)>,
     out: Sql,
 }
 
@@ -171,6 +184,12 @@ impl Compiler<'_> {
         };
         self.push("e.id IN (SELECT rowid FROM fts WHERE fts MATCH ");
         self.text(&m);
+        if let Some((lo, hi)) = self.ids {
+            self.push(" AND rowid BETWEEN ");
+            self.param(Sql_::Integer(lo));
+            self.push(" AND ");
+            self.param(Sql_::Integer(hi));
+        }
         self.push(")");
     }
 

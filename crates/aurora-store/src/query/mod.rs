@@ -6,7 +6,7 @@ pub mod compile;
 pub mod parser;
 
 pub use ast::{Glob, Node, Value};
-pub use compile::{Sql, compile};
+pub use compile::{Sql, compile, compile_within};
 pub use parser::parse;
 
 #[cfg(test)]
