@@ -22,7 +22,7 @@ use crate::ip::IpKey;
 use crate::{ip, json, time};
 
 /// One event ready to insert.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub aid: [u8; 16],
     pub ts: i64,
@@ -62,7 +62,7 @@ pub struct Heartbeat {
     pub events_total: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
     Event(Box<Row>),
     Heartbeat(Heartbeat),

@@ -346,3 +346,91 @@ pub fn save_dict(conn: &Connection, dict: &[u8]) -> Result<Vec<u8>> {
     )?;
     Ok(load_dict(conn)?.expect("just inserted"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{self, Filters};
+
+    /// A store as schema 1 wrote it: documents and ids in `events`, 16-byte IP keys.
+    fn v1_store(path: &Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let doc = r#"{"@timestamp":"2024-03-01T10:00:00Z","source":{"ip":"10.1.2.3"},"destination":{"ip":"2001:db8::5"},"message":"Failed password for root"}"#;
+        let mut blob = vec![codec::PLAIN];
+        blob.extend_from_slice(&(doc.len() as u32).to_le_bytes());
+        blob.extend(zstd::bulk::compress(doc.as_bytes(), 1).unwrap());
+        let v4: Vec<u8> = std::net::Ipv4Addr::new(10, 1, 2, 3)
+            .to_ipv6_mapped()
+            .octets()
+            .to_vec();
+        let v6: Vec<u8> = "2001:db8::5"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets()
+            .to_vec();
+        let ts = time::parse_ts("2024-03-01T10:00:00Z").unwrap();
+        conn.execute(
+            "INSERT INTO events (id, aid, ts, source, src_ip, dst_ip, doc) VALUES (7, ?, ?, 'sshd', ?, ?, ?)",
+            rusqlite::params![[1u8; 16].to_vec(), ts, v4, v6, blob],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO fts (rowid, message, rule, original, text) VALUES (7, 'Failed password for root', '', '', 'sshd')",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_schema_1_store_is_migrated_and_searchable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("old.db");
+        v1_store(&db);
+        let conn = open(&db, Mode::Write).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let (id, aid): (i64, Vec<u8>) = conn
+            .query_row("SELECT id, aid FROM docs", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((id, aid), (7, vec![1u8; 16]));
+        let (src, dst): (Vec<u8>, Vec<u8>) = conn
+            .query_row("SELECT src_ip, dst_ip FROM events", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(src, ip::key_of("10.1.2.3").unwrap().to_vec());
+        assert_eq!(dst, ip::key_of("2001:db8::5").unwrap().to_vec());
+        drop(conn);
+
+        let conn = open(&db, Mode::Read).unwrap();
+        let f = |query: &str, since: Option<&str>| Filters {
+            query: query.into(),
+            from: since.and_then(time::parse_ts),
+            now: 0,
+            ..Filters::default()
+        };
+        for (q, since, want) in [
+            ("source.ip:10.0.0.0/8", None, 1),
+            ("destination.ip:\"2001:db8::/32\"", None, 1),
+            ("\"failed password\"", Some("2024-03-01T09:00:00Z"), 1),
+            ("\"failed password\"", Some("2024-03-01T11:00:00Z"), 0),
+            ("source.ip:10.1.2.4", None, 0),
+        ] {
+            assert_eq!(search::count(&conn, &f(q, since)).unwrap(), want, "{q}");
+        }
+        let mut docs = Vec::new();
+        search::search(&conn, &f("root", None), &[], None, |d| {
+            docs.push(d.to_string());
+            Ok(true)
+        })
+        .unwrap();
+        assert_eq!(docs.len(), 1);
+        assert!(docs[0].contains("Failed password"));
+    }
+}
