@@ -299,7 +299,7 @@ pub fn explain_top(
 ) -> Result<String> {
     explain(
         conn,
-        &top_sql(&with_ids(conn, filters)?, field, limit, least)?.0,
+        &top_sql(&with_ids(conn, filters)?, field, limit, least, 1)?.0,
     )
 }
 
@@ -352,9 +352,24 @@ pub fn top(
     limit: u64,
     least: bool,
 ) -> Result<Vec<TopValue>> {
-    let (q, kind) = top_sql(&with_ids(conn, filters)?, field, limit, least)?;
+    let filters = with_ids(conn, filters)?;
+    // Most values of a busy field (addresses above all) occur once, and feeding them
+    // all to the sort is a good part of the cost. Values seen twice or more are tried
+    // first; if there are enough of them, no value seen once can be among the top.
+    if !least {
+        let (q, kind) = top_sql(&filters, field, limit, least, 2)?;
+        let out = top_rows(conn, &q, kind)?;
+        if out.len() as u64 >= limit {
+            return Ok(out);
+        }
+    }
+    let (q, kind) = top_sql(&filters, field, limit, least, 1)?;
+    top_rows(conn, &q, kind)
+}
+
+fn top_rows(conn: &Connection, q: &Sql, kind: Kind) -> Result<Vec<TopValue>> {
     let mut st = conn.prepare(&q.sql)?;
-    let rows = st.query_map(params_from_iter(q.params), |r| {
+    let rows = st.query_map(params_from_iter(q.params.iter()), |r| {
         Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))
     })?;
     let mut out = Vec::new();
@@ -369,7 +384,13 @@ pub fn top(
 }
 
 /// The SQL of [`top`], and how its values display.
-fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(Sql, Kind)> {
+fn top_sql(
+    filters: &Filters,
+    field: &str,
+    limit: u64,
+    least: bool,
+    min_count: i64,
+) -> Result<(Sql, Kind)> {
     if !fields::valid_name(field) {
         return Err(StoreError::Invalid(format!(
             "{field:?} is not a field name"
@@ -380,7 +401,7 @@ fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(S
     let (sql, mut params, kind) = match fields::resolve(field) {
         Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => (
             format!(
-                "SELECT e.{column}, count(*) AS n FROM events e WHERE ({}) AND e.{column} IS NOT NULL GROUP BY e.{column} ORDER BY n {dir}, 1 LIMIT ?",
+                "SELECT e.{column}, count(*) AS n FROM events e WHERE ({}) AND e.{column} IS NOT NULL GROUP BY e.{column} HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
                 cond.sql
             ),
             cond.params,
@@ -391,7 +412,7 @@ fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(S
             ..
         } => (
             format!(
-                "SELECT t.technique, count(*) AS n FROM techniques t JOIN events e ON e.id = t.event_id WHERE ({}) GROUP BY t.technique ORDER BY n {dir}, 1 LIMIT ?",
+                "SELECT t.technique, count(*) AS n FROM techniques t JOIN events e ON e.id = t.event_id WHERE ({}) GROUP BY t.technique HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
                 cond.sql
             ),
             cond.params,
@@ -412,7 +433,7 @@ fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(S
             };
             (
                 format!(
-                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each({DOC_OF_E}, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v ORDER BY n {dir}, 1 LIMIT ?",
+                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each({DOC_OF_E}, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
                     cond.sql
                 ),
                 p,
@@ -420,6 +441,7 @@ fn top_sql(filters: &Filters, field: &str, limit: u64, least: bool) -> Result<(S
             )
         }
     };
+    params.push(SqlValue::Integer(min_count));
     params.push(SqlValue::Integer(limit.min(i64::MAX as u64) as i64));
     Ok((Sql { sql, params }, kind))
 }
