@@ -193,7 +193,7 @@ _aurora__search() {
             return 0
             ;;
         aurora__subcmd__search__subcmd__query)
-            opts="-n -c -h --db --since --from --to --source --severity --now --limit --sort --fields --count --format --generate --help"
+            opts="-n -c -h --db --since --from --to --source --severity --now --limit --sort --fields --count --format --explain --generate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,7 +301,7 @@ _aurora__search() {
             return 0
             ;;
         aurora__subcmd__search__subcmd__top)
-            opts="-q -n -h --db --query --since --from --to --source --severity --now --limit --least --format --generate --help"
+            opts="-q -n -h --db --query --since --from --to --source --severity --now --limit --least --format --explain --generate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -64,6 +64,7 @@ complete-bash\t''
 complete-zsh\t''
 complete-fish\t''"
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand query" -s c -l count -d 'Print only the number of matching events'
+complete -c aurora-search -n "__fish_aurora_search_using_subcommand query" -l explain -d 'Print the SQL the query compiles to, its parameters and SQLite\'s plan; search nothing'
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand top" -l db -d 'The store (a SQLite file; created 0600 by `index`)' -r -F
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand top" -s q -l query -d 'Only over events matching this query' -r
@@ -82,6 +83,7 @@ complete-bash\t''
 complete-zsh\t''
 complete-fish\t''"
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand top" -l least -d 'The least frequent values instead (rare things are often the interesting ones)'
+complete -c aurora-search -n "__fish_aurora_search_using_subcommand top" -l explain -d 'Print the SQL, its parameters and SQLite\'s plan; count nothing'
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand sources" -l db -d 'The store (a SQLite file; created 0600 by `index`)' -r -F
 complete -c aurora-search -n "__fish_aurora_search_using_subcommand sources" -l format -d 'Output format; default table on a terminal, ndjson otherwise' -r -f -a "table\t''
