@@ -112,3 +112,38 @@ fn a_newer_schema_is_refused() {
 fn rusqlite_open(p: &Path) -> aurora_store::Connection {
     aurora_store::Connection::open(p).unwrap()
 }
+
+fn indexes(db: &Path) -> Vec<String> {
+    let conn = rusqlite_open(db);
+    let mut st = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn all_event_indexes() -> Vec<String> {
+    let mut v: Vec<String> = aurora_store::schema::EVENT_INDEXES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_bulk_load_ends_with_every_index_and_a_killed_one_is_repaired() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty store is loaded in bulk mode (indexes dropped, built at the end).
+    let db = store(dir.path());
+    assert_eq!(indexes(&db), all_event_indexes());
+    // A bulk load killed before its end leaves them missing; searches still answer
+    // (only slower), and the next write open builds them.
+    aurora_store::schema::drop_event_indexes(&rusqlite_open(&db)).unwrap();
+    assert_eq!(n(&db, "source.ip:10.0.0.0/8 OR root"), 2);
+    drop(open(&db, Mode::Write).unwrap());
+    assert_eq!(indexes(&db), all_event_indexes());
+    assert_eq!(n(&db, "root"), 2);
+}
