@@ -125,12 +125,19 @@ fn from_arrivals(
         .query_map(params![name, now_s], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let Some(&last) = seconds.first() else {
-        // A store indexed before arrivals were recorded: only the event times tell.
-        return Ok((
-            "disconnected".into(),
-            last_event,
-            Some("no arrival record; since = last event time".into()),
-        ));
+        // Arrivals after `now` only (an old --now over a fresh store), or a store indexed
+        // before arrivals were recorded: only the event times tell.
+        let later: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM arrivals WHERE source = ? AND second > ?)",
+            params![name, now_s],
+            |r| r.get(0),
+        )?;
+        let note = if later {
+            "events arrived only after the --now time; since = last event time"
+        } else {
+            "no arrival record; since = last event time"
+        };
+        return Ok(("disconnected".into(), last_event, Some(note.into())));
     };
     if now_s - last > stale_s {
         return Ok((
