@@ -353,7 +353,7 @@ struct Writer {
     in_tx: bool,
     now: Option<i64>,
     /// Events stored per (source, arrival second) in the open transaction.
-    arrivals: HashMap<(String, i64), i64>,
+    arrivals: HashMap<String, HashMap<i64, i64>>,
     /// Time bounds of the id zones written to in the open transaction.
     zones: ZoneUpdates,
     /// Set when another indexer saved the store's dictionary before this run's parser
@@ -443,7 +443,12 @@ impl Writer {
                         self.zones.add(id, row.ts);
                         stats.inserted += 1;
                         if let Some(s) = &row.source {
-                            *self.arrivals.entry((s.clone(), second)).or_default() += 1;
+                            // The source name is copied once per transaction, not per event.
+                            let per_second = match self.arrivals.get_mut(s.as_str()) {
+                                Some(m) => m,
+                                None => self.arrivals.entry(s.clone()).or_default(),
+                            };
+                            *per_second.entry(second).or_default() += 1;
                         }
                     } else {
                         stats.duplicates += 1;
@@ -463,8 +468,10 @@ impl Writer {
             let mut st = conn.prepare_cached(
                 "INSERT INTO arrivals (source, second, events) VALUES (?,?,?) ON CONFLICT(source, second) DO UPDATE SET events = events + excluded.events",
             )?;
-            for ((source, second), n) in self.arrivals.drain() {
-                st.execute(params![source, second, n])?;
+            for (source, seconds) in self.arrivals.drain() {
+                for (second, n) in seconds {
+                    st.execute(params![source, second, n])?;
+                }
             }
         }
         self.zones.save(conn)?;
