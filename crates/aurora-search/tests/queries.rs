@@ -347,6 +347,22 @@ fn time_terms_and_filters() {
             vec!["--from", "2020-03-04", "--to", "2020-03-04"],
             Box::new(|e| (at("2020-03-04T00:00:00Z")..at("2020-03-05T00:00:00Z")).contains(&ts(e))),
         ),
+        // Free text inside a time window: the zone map bounds the FTS ids, and counts
+        // are driven by the FTS match joined to the events.
+        (
+            "password",
+            vec!["--since", "7d"],
+            Box::new(move |e| has_phrase(e, "password") && ts(e) >= now - 168 * h),
+        ),
+        (
+            "event.outcome:failure AND sshd",
+            vec!["--from", "2000-01-01"],
+            Box::new(|e| {
+                get(e, "event.outcome") == Some(&Value::from("failure"))
+                    && has_phrase(e, "sshd")
+                    && ts(e) >= at("2000-01-01T00:00:00Z")
+            }),
+        ),
         (
             "event.created:[2023-09-18 TO *]",
             vec![],

@@ -70,6 +70,28 @@ pub fn index(db: &Path, files: &[&Path]) -> Output {
 }
 
 /// Runs `query` (NDJSON, no limit) and returns the events.
+/// `query --count` with the same arguments as [`query`].
+pub fn count_of(db: &Path, q: &str, extra: &[&str]) -> u64 {
+    let mut args = vec![
+        "query",
+        "--db",
+        db.to_str().unwrap(),
+        "--count",
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--", q]);
+    let o = run(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "count {q:?} {extra:?}: {}",
+        stderr(&o)
+    );
+    stdout(&o).trim().parse().expect("a number")
+}
+
 pub fn query(db: &Path, q: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec![
         "query",

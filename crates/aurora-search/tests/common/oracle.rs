@@ -177,6 +177,14 @@ pub fn check(cases: Vec<(&str, Vec<&str>, Pred)>) {
                 want.len()
             ));
         }
+        // Counts take other plans than searches (FTS alone, FTS joined to events).
+        let n = count_of(&c.db, q, &extra);
+        if n != want.len() as u64 {
+            failures.push(format!(
+                "{q:?} {extra:?}: --count {n}, independent count {}",
+                want.len()
+            ));
+        }
     }
     assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
 }
