@@ -175,14 +175,18 @@ pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {
         }
     }
     if !missing.is_empty() {
-        // The sorter may use a second thread for the builds.
+        // The sorter may use a second thread for the builds, and spills to temporary
+        // files rather than memory: a bulk load of 100M events must not need their
+        // sorted keys in RAM.
         conn.pragma_update(None, "threads", 2)?;
+        conn.pragma_update(None, "temp_store", "FILE")?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
         if let Err(e) = conn.execute_batch(&missing.join(" ")) {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(e.into());
         }
         conn.execute_batch("COMMIT")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
     }
     Ok(())
 }
