@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
@@ -382,15 +382,22 @@ fn register_value_functions(conn: &Connection) -> Result<()> {
 fn register_doc_function(conn: &Connection) -> Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let dict = load_dict(conn)?;
-    let decoder = Mutex::new(
-        codec::Decoder::new(dict.as_deref())
-            .map_err(|e| StoreError::Invalid(format!("store dictionary: {e}")))?,
-    );
+    // Made on first use: digesting the dictionary is most of what opening a store costs,
+    // and counts and `top` over hot fields never read a document.
+    let decoder: OnceLock<std::result::Result<Mutex<codec::Decoder>, String>> = OnceLock::new();
     conn.create_scalar_function("aurora_doc", 1, flags, move |ctx| {
         let blob = ctx
             .get_raw(0)
             .as_blob()
             .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        let decoder = decoder
+            .get_or_init(|| {
+                codec::Decoder::new(dict.as_deref())
+                    .map(Mutex::new)
+                    .map_err(|e| format!("store dictionary: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| rusqlite::Error::UserFunctionError(e.clone().into()))?;
         let mut d = decoder.lock().unwrap_or_else(|p| p.into_inner());
         d.decode(blob)
             .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
