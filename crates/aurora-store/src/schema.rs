@@ -124,38 +124,48 @@ INSERT INTO fts (fts, rank) VALUES ('hashsize', 8388608);
 "#;
 
 /// The secondary indexes of `events` (as schema 1 made them): what the search needs for
-/// speed, never for correctness. A bulk load into an empty store drops them and builds
-/// them once at the end, sorted, which is several times cheaper than keeping them
-/// current one random insert at a time (`index.rs`).
-pub const EVENT_INDEXES: &[(&str, &str)] = &[
-    ("events_ts", "events(ts)"),
-    ("events_source_ts", "events(source, ts)"),
+/// speed, never for correctness. A bulk load into an empty store drops those marked
+/// `true` and builds them once at the end, sorted, which is several times cheaper than
+/// keeping them current one random insert at a time (`index.rs`).
+pub const EVENT_INDEXES: &[(&str, &str, bool)] = &[
+    ("events_ts", "events(ts)", true),
+    ("events_source_ts", "events(source, ts)", true),
     (
         "events_src_ip",
         "events(src_ip, ts) WHERE src_ip IS NOT NULL",
+        true,
     ),
     (
         "events_dst_ip",
         "events(dst_ip, ts) WHERE dst_ip IS NOT NULL",
+        true,
     ),
+    // Few events have these: cheap to keep current, and building each would cost a
+    // scan of the whole table.
     (
         "events_user",
         "events(user_name, ts) WHERE user_name IS NOT NULL",
+        false,
     ),
     (
         "events_host",
         "events(host_name, ts) WHERE host_name IS NOT NULL",
+        false,
     ),
     (
         "events_rule",
         "events(rule_id, ts) WHERE rule_id IS NOT NULL",
+        false,
     ),
 ];
 
-/// Drops the secondary indexes of `events` (see [`EVENT_INDEXES`]).
+/// Drops the secondary indexes of `events` that a bulk load builds at its end (the third
+/// field of [`EVENT_INDEXES`]).
 pub fn drop_event_indexes(conn: &Connection) -> Result<()> {
-    for (name, _) in EVENT_INDEXES {
-        conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+    for (name, _, bulk) in EVENT_INDEXES {
+        if *bulk {
+            conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+        }
     }
     Ok(())
 }
@@ -164,7 +174,7 @@ pub fn drop_event_indexes(conn: &Connection) -> Result<()> {
 /// on every write open, which repairs a store whose bulk load was killed.
 pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {
     let mut missing = Vec::new();
-    for (name, def) in EVENT_INDEXES {
+    for (name, def, _) in EVENT_INDEXES {
         let exists: bool = conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'index' AND name = ?",
             [name],

@@ -127,7 +127,7 @@ fn indexes(db: &Path) -> Vec<String> {
 fn all_event_indexes() -> Vec<String> {
     let mut v: Vec<String> = aurora_store::schema::EVENT_INDEXES
         .iter()
-        .map(|(n, _)| n.to_string())
+        .map(|(n, _, _)| n.to_string())
         .collect();
     v.sort();
     v
