@@ -427,14 +427,16 @@ impl Event {
         let deferred = self.deferred_original.take().unwrap_or(u32::MAX);
         // Bound what this event can write so the loop appends without
         // capacity checks: per field its keys, a comma and up to eight
-        // closing braces (written as one word); the escaped original.
+        // closing braces (written as one word); the escaped original, whose
+        // control bytes take six each (`\u001b`): a line of them must not
+        // make the escaper grow the buffer past what the loop relies on.
         let bound = 16
             + self.arena.len()
             + self.fields.len() * (cat.max_key + 1 + MAX_PARENTS)
             + if deferred == u32::MAX {
                 0
             } else {
-                2 * original.len() + 34
+                6 * original.len() + 34
             };
         out.reserve(bound);
         let fields = &self.fields;
