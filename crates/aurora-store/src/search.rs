@@ -314,10 +314,7 @@ pub fn explain_top(
 /// The commonest count, free text alone (`password`, `"Failed password"`, `a b`), is
 /// answered by the FTS index without visiting the events: every FTS row is one event.
 fn count_fts_only(f: &Filters) -> Result<Option<Sql>> {
-    use crate::query::{
-        Node, Value,
-        compile::{fts_quote, has_token},
-    };
+    use crate::query::Node;
     if f.from.is_some() || f.to.is_some() || !f.sources.is_empty() || !f.severities.is_empty() {
         return Ok(None);
     }
@@ -326,51 +323,48 @@ fn count_fts_only(f: &Filters) -> Result<Option<Sql>> {
         Node::And(items) => items.iter().collect(),
         n => vec![n],
     };
-    let mut terms = Vec::new();
-    for n in leaves {
-        match n {
-            Node::Term {
-                field: None,
-                value: Value::Word(s) | Value::Phrase(s),
-                ..
-            } if has_token(s) => terms.push(fts_quote(s)),
-            _ => return Ok(None),
-        }
-    }
+    let Some(terms) = leaves.into_iter().map(fts_leaf).collect::<Option<Vec<_>>>() else {
+        return Ok(None);
+    };
     Ok(Some(Sql {
         sql: "SELECT count(*) FROM fts WHERE fts MATCH ?".into(),
         params: vec![SqlValue::Text(terms.join(" AND "))],
     }))
 }
 
-/// Free text ANDed with other conditions (`source.ip:10.0.0.0/8 AND duckdns --since 1h`):
-/// the FTS match drives the count, each match joined to its event row, rather than
-/// being collected into a temporary list first (1M events: 12.7 → 10.9 ms).
-fn count_fts_driven(f: &Filters) -> Result<Option<Sql>> {
+/// A free-text word or phrase FTS5 can answer, as its quoted FTS5 expression.
+fn fts_leaf(n: &crate::query::Node) -> Option<String> {
     use crate::query::{
         Node, Value,
         compile::{fts_quote, has_token},
     };
-    let items = match query::parse(&f.query)? {
-        Node::And(items) => items,
-        n => vec![n],
-    };
-    let text_leaf = |n: &Node| match n {
+    match n {
         Node::Term {
             field: None,
             value: Value::Word(s) | Value::Phrase(s),
             ..
         } if has_token(s) => Some(fts_quote(s)),
         _ => None,
+    }
+}
+
+/// Free text ANDed with other conditions (`source.ip:10.0.0.0/8 AND duckdns --since 1h`):
+/// the FTS match drives the count, each match joined to its event row, rather than
+/// being collected into a temporary list first (1M events: 12.7 → 10.9 ms).
+fn count_fts_driven(f: &Filters) -> Result<Option<Sql>> {
+    use crate::query::Node;
+    let mut rest = match query::parse(&f.query)? {
+        Node::And(items) => items,
+        n => vec![n],
     };
-    let Some(i) = items.iter().position(|n| text_leaf(n).is_some()) else {
+    let Some((i, expr)) = rest
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| Some((i, fts_leaf(n)?)))
+    else {
         return Ok(None);
     };
-    let mut rest = items;
-    let leaf = rest.remove(i);
-    let Some(expr) = text_leaf(&leaf) else {
-        return Ok(None);
-    };
+    rest.remove(i);
     let rest = match rest.len() {
         0 => Node::All,
         1 => rest.remove(0),
