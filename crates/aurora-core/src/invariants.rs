@@ -97,20 +97,10 @@ fn input_repeats_a_key(json: &[u8], depth: usize) -> bool {
 /// keep either the first or the last copy: a silent loss. The tape keeps
 /// every member, so repeats can be seen.
 fn no_duplicate_keys(v: simd_json::tape::Value<'_, '_>) -> Result<(), String> {
-    if let Some(o) = v.as_object() {
-        let mut seen = std::collections::HashSet::new();
-        for (k, x) in o.iter() {
-            if !seen.insert(k) {
-                return Err(format!("key {k:?} appears twice in one object"));
-            }
-            no_duplicate_keys(x)?;
-        }
-    } else if let Some(a) = v.as_array() {
-        for x in a.iter() {
-            no_duplicate_keys(x)?;
-        }
+    match crate::source::tape::repeated_key(v) {
+        Some(k) => Err(format!("key {k:?} appears twice in one object")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -327,7 +327,7 @@ type TV<'t, 'i> = tape::Value<'t, 'i>;
 
 fn row_of(root: TV<'_, '_>, line: &str) -> Option<Box<Row>> {
     let obj = root.as_object()?;
-    if has_repeated_key(root) {
+    if aurora_core::source::tape::repeated_key(root).is_some() {
         return None;
     }
     let kind = t_text(root, "event.kind");
@@ -469,23 +469,6 @@ fn t_collect_value<'i>(
         a.iter().for_each(|x| t_collect_value(x, parent, seen, out));
     } else if let Some(o) = v.as_object() {
         t_collect_object(o, parent, seen, out);
-    }
-}
-
-/// Whether some object repeats a key. Objects in events are small, so comparing each
-/// key with the ones before it is cheaper than hashing.
-fn has_repeated_key(v: TV<'_, '_>) -> bool {
-    if let Some(o) = v.as_object() {
-        for (i, k) in o.keys().enumerate() {
-            if o.keys().take(i).any(|x| x == k) {
-                return true;
-            }
-        }
-        o.values().any(has_repeated_key)
-    } else if let Some(a) = v.as_array() {
-        a.iter().any(has_repeated_key)
-    } else {
-        false
     }
 }
 

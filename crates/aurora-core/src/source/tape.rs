@@ -76,3 +76,21 @@ pub fn strs<'t, 'i: 't>(v: Value<'t, 'i>) -> impl Iterator<Item = &'i str> + 't 
         .flat_map(|a| a.iter())
         .filter_map(|x| x.into_string())
 }
+
+/// The first key some object of `v` repeats, if any (`{"a":1,"a":2}` is valid JSON with
+/// no agreed meaning). Objects in log records are small, so each key is compared with
+/// the ones before it rather than hashed.
+pub fn repeated_key<'i>(v: Value<'_, 'i>) -> Option<&'i str> {
+    if let Some(o) = v.as_object() {
+        for (i, k) in o.keys().enumerate() {
+            if o.keys().take(i).any(|x| x == k) {
+                return Some(k);
+            }
+        }
+        o.values().find_map(repeated_key)
+    } else if let Some(a) = v.as_array() {
+        a.iter().find_map(repeated_key)
+    } else {
+        None
+    }
+}
