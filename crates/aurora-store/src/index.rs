@@ -6,7 +6,10 @@
 //! input goes quiet, so a slow `tail -F` pipeline sees its events stored at once.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crossbeam_channel::{RecvTimeoutError, bounded};
@@ -72,6 +75,27 @@ enum Item {
 /// Chunks cross the thread boundary, not single lines, to keep channel overhead low.
 type Chunk = Vec<Item>;
 
+/// Chunks (~130 events each) the parser may run ahead of the writer: enough that it
+/// keeps parsing through a commit (a quarter of a second of the writer's time) instead
+/// of stopping at a full channel and leaving the writer to wait for it afterwards.
+const AHEAD_CHUNKS: usize = 256;
+
+/// An input that records whether the parser is blocked reading it: the writer tells
+/// input that went quiet (a `tail -F` that caught up) from a parser that is merely busy.
+struct Watched {
+    inner: Box<dyn Read + Send>,
+    waiting: Arc<AtomicBool>,
+}
+
+impl Read for Watched {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.waiting.store(true, Ordering::Relaxed);
+        let n = self.inner.read(buf);
+        self.waiting.store(false, Ordering::Relaxed);
+        n
+    }
+}
+
 /// Indexes `inputs` (`-` = stdin) into the store at `db`, calling `on_reject` for each bad
 /// line and `progress` after each chunk. Inputs are opened up front, so an unreadable
 /// file fails the run before anything is written.
@@ -82,17 +106,23 @@ pub fn index(
     mut on_reject: impl FnMut(&Reject),
     mut progress: impl FnMut(&IndexStats),
 ) -> Result<IndexStats> {
+    let waiting = Arc::new(AtomicBool::new(false));
     let mut readers = Vec::new();
     for name in inputs {
-        readers.push(input::open(name).map_err(|source| StoreError::Io {
+        let mut r = input::open(name).map_err(|source| StoreError::Io {
             path: name.clone(),
             source,
-        })?);
+        })?;
+        r.reader = Box::new(Watched {
+            inner: r.reader,
+            waiting: waiting.clone(),
+        });
+        readers.push(r);
     }
     let mut conn = schema::open(db, Mode::Write)?;
     let dict = schema::load_dict(&conn)?;
     let mut producer = Producer::new(dict).map_err(zstd_error)?;
-    let (tx, rx) = bounded::<std::io::Result<Chunk>>(64);
+    let (tx, rx) = bounded::<std::io::Result<Chunk>>(AHEAD_CHUNKS);
     let max_line = opts.max_line;
     let parser = std::thread::Builder::new()
         .name("aurora-parse".into())
@@ -164,7 +194,9 @@ pub fn index(
                     result = Err(e);
                     break;
                 }
-                if bulk {
+                // Only input that went quiet ends bulk mode; a parser that is busy (or
+                // short of CPU) for a moment does not.
+                if bulk && waiting.load(Ordering::Relaxed) {
                     bulk = false;
                     if let Err(e) = schema::ensure_event_indexes(&conn) {
                         result = Err(e);
@@ -421,6 +453,13 @@ impl Writer {
             .now
             .unwrap_or_else(time::now_micros)
             .div_euclid(time::MICROS_PER_SEC);
+        // Looked up once a chunk rather than four times an event.
+        let mut st = Statements {
+            doc: conn.prepare_cached(INSERT_DOC)?,
+            event: conn.prepare_cached(INSERT_EVENT)?,
+            fts: conn.prepare_cached(INSERT_FTS)?,
+            technique: conn.prepare_cached(INSERT_TECHNIQUE)?,
+        };
         for item in chunk {
             match item {
                 Item::Reject(r) => {
@@ -439,7 +478,7 @@ impl Writer {
                     stats.lines += 1;
                     stats.bytes += row.doc_len.max(row.doc.len()) as u64 + 1;
                     let blob = self.blob_of(&mut row)?;
-                    if let Some(id) = insert_row(conn, &row, &blob)? {
+                    if let Some(id) = insert_row(conn, &mut st, &row, &blob)? {
                         self.zones.add(id, row.ts);
                         stats.inserted += 1;
                         if let Some(s) = &row.source {
@@ -482,18 +521,27 @@ impl Writer {
     }
 }
 
+/// The writer's statements, prepared once per chunk.
+struct Statements<'c> {
+    doc: rusqlite::CachedStatement<'c>,
+    event: rusqlite::CachedStatement<'c>,
+    fts: rusqlite::CachedStatement<'c>,
+    technique: rusqlite::CachedStatement<'c>,
+}
+
 /// Inserts one event and returns its id; `None` if its `aurora.id` is already stored.
-fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<Option<i64>> {
+fn insert_row(
+    conn: &Connection,
+    st: &mut Statements<'_>,
+    r: &Row,
+    blob: &[u8],
+) -> Result<Option<i64>> {
     // The document goes first: its unique `aurora.id` is what tells a duplicate.
-    if conn
-        .prepare_cached(INSERT_DOC)?
-        .execute(params![&r.aid[..], blob])?
-        == 0
-    {
+    if st.doc.execute(params![&r.aid[..], blob])? == 0 {
         return Ok(None);
     }
     let id = conn.last_insert_rowid();
-    conn.prepare_cached(INSERT_EVENT)?.execute(params![
+    st.event.execute(params![
         id,
         r.ts,
         r.source,
@@ -511,13 +559,10 @@ fn insert_row(conn: &Connection, r: &Row, blob: &[u8]) -> Result<Option<i64>> {
         r.rule_id,
         r.rule_name,
     ])?;
-    conn.prepare_cached(INSERT_FTS)?
+    st.fts
         .execute(params![id, r.fts[0], r.fts[1], r.fts[2], r.fts[3]])?;
-    if !r.techniques.is_empty() {
-        let mut st = conn.prepare_cached(INSERT_TECHNIQUE)?;
-        for t in &r.techniques {
-            st.execute(params![t, id])?;
-        }
+    for t in &r.techniques {
+        st.technique.execute(params![t, id])?;
     }
     Ok(Some(id))
 }

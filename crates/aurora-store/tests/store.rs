@@ -1,7 +1,9 @@
 //! The store through its library API: NUL bytes and FTS5 syntax in data and queries,
 //! a migration from an empty file, and a writer and readers at the same time.
 
+use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use aurora_store::{Filters, IndexOptions, Mode, count, index, open};
 
@@ -146,4 +148,45 @@ fn a_bulk_load_ends_with_every_index_and_a_killed_one_is_repaired() {
     drop(open(&db, Mode::Write).unwrap());
     assert_eq!(indexes(&db), all_event_indexes());
     assert_eq!(n(&db, "root"), 2);
+}
+
+/// Bulk mode lasts until input goes quiet, not until its end: a live pipe that caught up
+/// (`tail -F | aurora-search index`) has every index built while the indexer still runs.
+#[cfg(unix)]
+#[test]
+fn live_input_that_goes_quiet_ends_bulk_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("live");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let db = dir.path().join("s.db");
+    let (db2, name) = (db.clone(), fifo.to_str().unwrap().to_string());
+    let indexer = std::thread::spawn(move || {
+        index(
+            &db2,
+            &[name],
+            &IndexOptions::default(),
+            |r| panic!("{r:?}"),
+            |_| {},
+        )
+    });
+    // Opening the pipe for writing lets the indexer's open of it return.
+    let mut pipe = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    pipe.write_all(EVENTS.as_bytes()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !(db.exists() && indexes(&db) == all_event_indexes()) {
+        assert!(
+            Instant::now() < deadline,
+            "indexes never built while the input was quiet: {:?}",
+            indexes(&db)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(n(&db, "root"), 2);
+    drop(pipe);
+    let stats = indexer.join().unwrap().unwrap();
+    assert_eq!(stats.inserted, 2);
 }
