@@ -66,3 +66,18 @@ pub fn open_store(db: &std::path::Path) -> Result<aurora_store::Connection> {
     aurora_store::open(db, aurora_store::Mode::Read)
         .with_context(|| format!("opening {}", db.display()))
 }
+
+/// Says on stderr when the store lacks some of its indexes (a bulk load still running,
+/// or killed before it built them): the answer is complete, but may take a full scan.
+pub fn warn_if_unindexed(conn: &aurora_store::Connection, db: &std::path::Path) {
+    if let Ok(missing) = aurora_store::schema::missing_event_indexes(conn) {
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|(n, _)| *n).collect();
+            eprintln!(
+                "aurora-search: note: {}: indexes {} are missing (an index run is building them, or was interrupted); answers are complete but may be slow until `aurora-search index` runs on this store again",
+                db.display(),
+                names.join(", ")
+            );
+        }
+    }
+}

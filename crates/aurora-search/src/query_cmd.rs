@@ -8,7 +8,7 @@ use aurora_store::search::parse_sort;
 use serde_json::{Value, json};
 
 use crate::cli::{Format, QueryArgs, TopArgs};
-use crate::filters::{build, open_store};
+use crate::filters::{build, open_store, warn_if_unindexed};
 use crate::output::{
     cell, csv_line, lookup, project, stderr_is_tty, stdout_is_tty, table, term_width,
 };
@@ -36,6 +36,7 @@ fn format_of(f: Option<Format>) -> Format {
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let filters = build(&args.filters, &args.query)?;
     let conn = open_store(&args.db.db)?;
+    warn_if_unindexed(&conn, &args.db.db);
     let ctx = || format!("searching {}", args.db.db.display());
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if args.explain {
@@ -137,6 +138,7 @@ fn cells(v: &Value, columns: &[String], defaults: bool) -> Vec<String> {
 pub fn run_top(args: TopArgs) -> Result<i32> {
     let filters = build(&args.filters, &args.query)?;
     let conn = open_store(&args.db.db)?;
+    warn_if_unindexed(&conn, &args.db.db);
     let ctx = || format!("searching {}", args.db.db.display());
     if args.explain {
         let mut out = std::io::stdout().lock();

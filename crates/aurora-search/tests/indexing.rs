@@ -1,5 +1,6 @@
 //! Indexing behaviour: idempotent re-runs, the store's file mode, the rejects stream and
-//! exit status, heartbeats and source cards, hostile data and queries, a closed stdout.
+//! exit status, heartbeats and source cards, hostile data and queries, a closed stdout,
+//! a store whose bulk load did not build its indexes.
 
 mod common;
 
@@ -393,4 +394,43 @@ fn a_closed_stdout_ends_quietly() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_store_without_its_indexes_answers_in_full_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let f = dir.path().join("g.ndjson");
+    write_lines(&f, &generate(1, 300));
+    assert_eq!(index(&db, &[&f]).status.code(), Some(0));
+    let q = [
+        "query",
+        "--db",
+        db.to_str().unwrap(),
+        "--count",
+        "source.ip:10.0.0.0/8",
+    ];
+    let full = run(&q);
+    assert_eq!(stderr(&full), "", "no note on a complete store");
+    // What a bulk load killed before its end leaves behind.
+    {
+        let conn = aurora_store::Connection::open(&db).unwrap();
+        aurora_store::schema::drop_event_indexes(&conn).unwrap();
+    }
+    for args in [
+        &q[..],
+        &["top", "--db", db.to_str().unwrap(), "source.ip"][..],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains("note:") && e.contains("events_src_ip") && e.contains("are missing"),
+            "{e}"
+        );
+    }
+    assert_eq!(stdout(&run(&q)), stdout(&full), "the same answer");
+    // The next index run builds them, and the note is gone.
+    assert_eq!(index(&db, &[&f]).status.code(), Some(0));
+    assert_eq!(stderr(&run(&q)), "");
 }

@@ -182,20 +182,31 @@ pub fn drop_event_indexes(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Creates whichever secondary indexes of `events` are missing: after a bulk load, and
-/// on every write open, which repairs a store whose bulk load was killed.
-pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {
+/// The secondary indexes of `events` the store lacks, as `(name, definition)`: none
+/// unless a bulk load is still running or was killed. Searches are still complete
+/// without them, only slower.
+pub fn missing_event_indexes(conn: &Connection) -> Result<Vec<(&'static str, &'static str)>> {
     let mut missing = Vec::new();
-    for (name, def, _) in EVENT_INDEXES {
+    for &(name, def, _) in EVENT_INDEXES {
         let exists: bool = conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'index' AND name = ?",
             [name],
             |r| r.get(0),
         )?;
         if !exists {
-            missing.push(format!("CREATE INDEX IF NOT EXISTS {name} ON {def};"));
+            missing.push((name, def));
         }
     }
+    Ok(missing)
+}
+
+/// Creates whichever secondary indexes of `events` are missing: after a bulk load, and
+/// on every write open, which repairs a store whose bulk load was killed.
+pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {
+    let missing: Vec<String> = missing_event_indexes(conn)?
+        .into_iter()
+        .map(|(name, def)| format!("CREATE INDEX IF NOT EXISTS {name} ON {def};"))
+        .collect();
     if !missing.is_empty() {
         // The sorter may use a second thread for the builds, and spills to temporary
         // files rather than memory: a bulk load of 100M events must not need their
