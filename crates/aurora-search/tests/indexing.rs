@@ -1,6 +1,6 @@
 //! Indexing behaviour: idempotent re-runs, the store's file mode, the rejects stream and
 //! exit status, heartbeats and source cards, hostile data and queries, a closed stdout,
-//! a store whose bulk load did not build its indexes.
+//! a store whose bulk load did not build its indexes, what counts as the same event.
 
 mod common;
 
@@ -433,4 +433,45 @@ fn a_store_without_its_indexes_answers_in_full_and_says_so() {
     // The next index run builds them, and the note is gone.
     assert_eq!(index(&db, &[&f]).status.code(), Some(0));
     assert_eq!(stderr(&run(&q)), "");
+}
+
+/// An event is identified by its `aurora.id` within the minute of its `@timestamp`: the
+/// same record again adds nothing; the same id an hour apart (one raw line normalized
+/// under another year or zone) is a different event, and both are kept.
+#[test]
+fn the_same_event_is_its_id_within_its_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let f = dir.path().join("same.ndjson");
+    let line = |ts: &str, msg: &str| {
+        format!(
+            r#"{{"@timestamp":"{ts}","aurora":{{"id":"0000000000000000000000000000abcd","source":"syslog"}},"message":"{msg}"}}"#
+        )
+    };
+    write_lines(
+        &f,
+        &[
+            line("2023-09-18T07:01:05Z", "first"),
+            line("2023-09-18T07:01:05Z", "first"),
+            line("2023-09-18T07:01:40Z", "same minute"),
+            line("2023-09-18T08:01:05Z", "an hour later"),
+        ],
+    );
+    let o = index(&db, &[&f]);
+    assert!(
+        stderr(&o).contains("2 events indexed") && stderr(&o).contains("2 already stored"),
+        "{}",
+        stderr(&o)
+    );
+    let kept: Vec<String> = query(&db, "", &["--sort", "@timestamp"])
+        .iter()
+        .map(|e| e["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept, ["first", "an hour later"]);
+    let o = index(&db, &[&f]);
+    assert!(
+        stderr(&o).contains("0 events indexed") && stderr(&o).contains("4 already stored"),
+        "{}",
+        stderr(&o)
+    );
 }

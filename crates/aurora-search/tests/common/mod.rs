@@ -170,9 +170,10 @@ impl Rng {
 }
 
 /// `n` varied ECS events over the 24 hours before `NOW` (alerts, flows, logins), one
-/// JSON line each, with distinct `aurora.id`s starting at `first`.
+/// JSON line each, with distinct `aurora.id`s starting at `first`. Event `i` is the same
+/// whatever the range it is generated in, as `aurora.id` is the hash of the raw record:
+/// overlapping ranges hold the same events.
 pub fn generate(first: u64, n: u64) -> Vec<String> {
-    let mut r = Rng::new(0x5eed + first);
     let base = 1_694_937_630i64; // NOW - 24h, in seconds
     let users = ["root", "admin", "alice", "bob", "svc-backup"];
     let ips = [
@@ -193,6 +194,8 @@ pub fn generate(first: u64, n: u64) -> Vec<String> {
     let sources = ["suricata", "zeek", "syslog"];
     (first..first + n)
         .map(|i| {
+            let mut r = Rng::new((0x5eed + i).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            r.next();
             let t = base + (r.next() % 86_400) as i64;
             let micros = r.next() % 1_000_000;
             let ts = format!("{}.{micros:06}Z", aurora_store::time::format_ts(t * 1_000_000).trim_end_matches(".000000Z"));
