@@ -133,15 +133,7 @@ pub fn parse_line(line: &str) -> Result<Parsed, String> {
     let ts_text = text(&v, "@timestamp").ok_or("no @timestamp")?;
     let ts = time::parse_ts(&ts_text)
         .ok_or_else(|| format!("@timestamp {ts_text:?} is not RFC 3339"))?;
-    let aid = dedup_key(
-        ts,
-        match lookup(&v, "aurora.id").and_then(Value::as_str) {
-            Some(id) => id_key(id),
-            // Events from other producers have no aurora.id: the line itself is the
-            // identity, so indexing the same file twice still adds nothing.
-            None => xxhash_rust::xxh3::xxh3_128(line.as_bytes()).to_be_bytes(),
-        },
-    );
+    let aid = event_key(ts, lookup(&v, "aurora.id").and_then(Value::as_str), line);
     let severity = int(&v, "event.severity")
         .filter(|n| (0..=5).contains(n))
         .or_else(|| text(&v, "aurora.severity").and_then(|w| severity_of(&w)));
@@ -213,6 +205,17 @@ pub fn dedup_key(ts: i64, id: [u8; 16]) -> [u8; 20] {
     key[..4].copy_from_slice(&prefix);
     key[4..].copy_from_slice(&id);
     key
+}
+
+/// An event's duplicate key, the same for both parsers: its `aurora.id` or, for events
+/// from other producers that have none, the hash of its line (so indexing the same file
+/// twice still adds nothing), within its minute.
+fn event_key(ts: i64, aurora_id: Option<&str>, line: &str) -> [u8; 20] {
+    let id = match aurora_id {
+        Some(id) => id_key(id),
+        None => xxhash_rust::xxh3::xxh3_128(line.as_bytes()).to_be_bytes(),
+    };
+    dedup_key(ts, id)
 }
 
 fn id_key(id: &str) -> [u8; 16] {
@@ -365,12 +368,10 @@ fn row_of(root: TV<'_, '_>, line: &str) -> Option<Box<Row>> {
         return None;
     }
     let ts = time::parse_ts(&t_text(root, "@timestamp")?)?;
-    let aid = dedup_key(
+    let aid = event_key(
         ts,
-        match t_get(root, "aurora.id").and_then(|v| v.into_string()) {
-            Some(id) => id_key(id),
-            None => xxhash_rust::xxh3::xxh3_128(line.as_bytes()).to_be_bytes(),
-        },
+        t_get(root, "aurora.id").and_then(|v| v.into_string()),
+        line,
     );
     let severity = t_int(root, "event.severity")
         .filter(|n| (0..=5).contains(n))

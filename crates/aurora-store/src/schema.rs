@@ -195,18 +195,16 @@ pub fn drop_event_indexes(conn: &Connection) -> Result<()> {
 /// unless a bulk load is still running or was killed. Searches are still complete
 /// without them, only slower.
 pub fn missing_event_indexes(conn: &Connection) -> Result<Vec<(&'static str, &'static str)>> {
-    let mut missing = Vec::new();
-    for &(name, def, _) in EVENT_INDEXES {
-        let exists: bool = conn.query_row(
-            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'index' AND name = ?",
-            [name],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            missing.push((name, def));
-        }
-    }
-    Ok(missing)
+    // One read of the schema: every `query` and `top` asks this before answering.
+    let mut st = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'")?;
+    let present = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<std::collections::HashSet<String>>>()?;
+    Ok(EVENT_INDEXES
+        .iter()
+        .filter(|(name, _, _)| !present.contains(*name))
+        .map(|&(name, def, _)| (name, def))
+        .collect())
 }
 
 /// Creates whichever secondary indexes of `events` are missing: after a bulk load, and
