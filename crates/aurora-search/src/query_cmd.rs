@@ -144,7 +144,7 @@ pub fn run_top(args: TopArgs) -> Result<i32> {
         let mut out = std::io::stdout().lock();
         for text in [
             aurora_store::search::explain_count(&conn, &filters),
-            aurora_store::search::explain_top(&conn, &filters, &args.field, args.limit, args.least),
+            aurora_store::top::explain_top(&conn, &filters, &args.field, args.limit, args.least),
         ] {
             write!(out, "{}", text.with_context(ctx)?)?;
         }

@@ -4,7 +4,8 @@
 //! - [`doc`]: one NDJSON line → a row (hot columns, FTS text) or a heartbeat;
 //! - [`index`]: the threaded, batched indexer;
 //! - [`query`]: the Lucene-subset parser and its compiler to SQL;
-//! - [`search`]: filters, searches, counts and `top`;
+//! - [`search`]: filters, searches and counts;
+//! - [`top`]: the most or least frequent values of a field;
 //! - [`sources`]: the per-source cards;
 //! - [`zones`]: the zone map from id ranges to time ranges.
 
@@ -20,6 +21,7 @@ pub mod schema;
 pub mod search;
 pub mod sources;
 pub mod time;
+pub mod top;
 pub mod zones;
 
 pub use error::{QueryError, Result, StoreError};
@@ -27,4 +29,5 @@ pub use index::{IndexOptions, IndexStats, index};
 /// The SQLite connection type a store is opened as.
 pub use rusqlite::Connection;
 pub use schema::{Mode, open};
-pub use search::{Filters, SortKey, TopValue, count, search, top};
+pub use search::{Filters, SortKey, count, search};
+pub use top::{TopValue, top};

@@ -207,6 +207,22 @@ pub fn missing_event_indexes(conn: &Connection) -> Result<Vec<(&'static str, &'s
         .collect())
 }
 
+/// Whether the store has an index of `events` that starts with `column`, so that its
+/// values can be read in order without a sort.
+pub fn has_leading_index(conn: &Connection, column: &str) -> Result<bool> {
+    let leads = |def: &str| {
+        def.strip_prefix("events(")
+            .and_then(|d| d.strip_prefix(column))
+            .is_some_and(|rest| rest.starts_with([',', ')']))
+    };
+    if !EVENT_INDEXES.iter().any(|(_, def, _)| leads(def)) {
+        return Ok(false);
+    }
+    Ok(!missing_event_indexes(conn)?
+        .iter()
+        .any(|(_, def)| leads(def)))
+}
+
 /// Creates whichever secondary indexes of `events` are missing: after a bulk load, and
 /// on every write open, which repairs a store whose bulk load was killed.
 pub fn ensure_event_indexes(conn: &Connection) -> Result<()> {

@@ -1,15 +1,14 @@
 //! Searching the store: the analyst's filters (time window, sources, severities) joined
-//! with a compiled query, then events in a chosen order, a count, or the top values of a
-//! field.
+//! with a compiled query, then events in a chosen order or a count (`top` is in
+//! [`crate::top`]).
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params_from_iter};
 
 use crate::error::{QueryError, Result, StoreError};
-use crate::fields::{self, Field, Kind, SEVERITY_WORDS};
+use crate::fields::{self, Field, Kind};
 use crate::query::{self, Sql};
 use crate::schema::DOC_OF_E;
-use crate::{ip, time};
 
 /// What to search: a query plus the filters of the SIEM search page.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +69,7 @@ impl Filters {
 
 /// `filters` with the id range of its time window, when it has one: free-text matches
 /// outside the range are not even read.
-fn with_ids(conn: &Connection, filters: &Filters) -> Result<Filters> {
+pub(crate) fn with_ids(conn: &Connection, filters: &Filters) -> Result<Filters> {
     let mut f = filters.clone();
     if f.from.is_some() || f.to.is_some() {
         f.ids = Some(crate::zones::id_range(
@@ -297,20 +296,6 @@ pub fn explain_count(conn: &Connection, filters: &Filters) -> Result<String> {
     explain(conn, &count_sql(&with_ids(conn, filters)?)?)
 }
 
-/// The plan of [`top`].
-pub fn explain_top(
-    conn: &Connection,
-    filters: &Filters,
-    field: &str,
-    limit: u64,
-    least: bool,
-) -> Result<String> {
-    explain(
-        conn,
-        &top_sql(&with_ids(conn, filters)?, field, limit, least, 1)?.0,
-    )
-}
-
 /// The commonest count, free text alone (`password`, `"Failed password"`, `a b`), is
 /// answered by the FTS index without visiting the events: every FTS row is one event.
 fn count_fts_only(f: &Filters) -> Result<Option<Sql>> {
@@ -382,139 +367,6 @@ fn count_fts_driven(f: &Filters) -> Result<Option<Sql>> {
     sql.push_str(&format!(" AND ({})", cond.sql));
     params.extend(cond.params);
     Ok(Some(Sql { sql, params }))
-}
-
-/// One row of `top`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopValue {
-    pub value: serde_json::Value,
-    /// Events with this value.
-    pub count: u64,
-}
-
-/// The most (or least) frequent values of `field` over the matching events. An event
-/// with an array counts once for each distinct element.
-pub fn top(
-    conn: &Connection,
-    filters: &Filters,
-    field: &str,
-    limit: u64,
-    least: bool,
-) -> Result<Vec<TopValue>> {
-    let filters = with_ids(conn, filters)?;
-    // Most values of a busy field (addresses above all) occur once, and feeding them
-    // all to the sort is a good part of the cost. Values seen twice or more are tried
-    // first; if there are enough of them, no value seen once can be among the top.
-    if !least {
-        let (q, kind) = top_sql(&filters, field, limit, least, 2)?;
-        let out = top_rows(conn, &q, kind)?;
-        if out.len() as u64 >= limit {
-            return Ok(out);
-        }
-    }
-    let (q, kind) = top_sql(&filters, field, limit, least, 1)?;
-    top_rows(conn, &q, kind)
-}
-
-fn top_rows(conn: &Connection, q: &Sql, kind: Kind) -> Result<Vec<TopValue>> {
-    let mut st = conn.prepare(&q.sql)?;
-    let rows = st.query_map(params_from_iter(q.params.iter()), |r| {
-        Ok((r.get::<_, SqlValue>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (v, n) = row?;
-        out.push(TopValue {
-            value: display_value(v, kind),
-            count: n as u64,
-        });
-    }
-    Ok(out)
-}
-
-/// The SQL of [`top`], and how its values display.
-fn top_sql(
-    filters: &Filters,
-    field: &str,
-    limit: u64,
-    least: bool,
-    min_count: i64,
-) -> Result<(Sql, Kind)> {
-    if !fields::valid_name(field) {
-        return Err(StoreError::Invalid(format!(
-            "{field:?} is not a field name"
-        )));
-    }
-    let cond = filters.to_sql()?;
-    let dir = if least { "ASC" } else { "DESC" };
-    let (sql, mut params, kind) = match fields::resolve(field) {
-        Field::Hot { column, kind } if !matches!(kind, Kind::Text(_) | Kind::Technique) => (
-            format!(
-                "SELECT e.{column}, count(*) AS n FROM events e WHERE ({}) AND e.{column} IS NOT NULL GROUP BY e.{column} HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
-                cond.sql
-            ),
-            cond.params,
-            kind,
-        ),
-        Field::Hot {
-            kind: Kind::Technique,
-            ..
-        } => (
-            format!(
-                "SELECT t.technique, count(*) AS n FROM techniques t JOIN events e ON e.id = t.event_id WHERE ({}) GROUP BY t.technique HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
-                cond.sql
-            ),
-            cond.params,
-            Kind::Keyword,
-        ),
-        other => {
-            let kind = match other {
-                Field::Json { kind, .. } => kind,
-                _ => Kind::Keyword,
-            };
-            let mut p = vec![SqlValue::Text(fields::json_path(field))];
-            p.extend(cond.params);
-            // IPs group by address, not by spelling (`::1` = `0000:…:0001`).
-            let value = if kind == Kind::Ip {
-                "COALESCE(aurora_ip_text(aurora_ip(j.value)), j.value)"
-            } else {
-                "j.value"
-            };
-            (
-                format!(
-                    "SELECT {value} AS v, count(DISTINCT e.id) AS n FROM events e, json_each({DOC_OF_E}, ?) j WHERE ({}) AND j.type NOT IN ('object', 'array', 'null') GROUP BY v HAVING n >= ? ORDER BY n {dir}, 1 LIMIT ?",
-                    cond.sql
-                ),
-                p,
-                Kind::Keyword,
-            )
-        }
-    };
-    params.push(SqlValue::Integer(min_count));
-    params.push(SqlValue::Integer(limit.min(i64::MAX as u64) as i64));
-    Ok((Sql { sql, params }, kind))
-}
-
-/// A column value as the event had it: IP keys as text, µs as RFC 3339, severities as
-/// numbers (or words for `aurora.severity`).
-fn display_value(v: SqlValue, kind: Kind) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (v, kind) {
-        (SqlValue::Blob(b), Kind::Ip) => ip::text_of(&b).map(J::String).unwrap_or(J::Null),
-        (SqlValue::Integer(i), Kind::Time) => J::String(time::format_ts(i)),
-        (SqlValue::Integer(i), Kind::SeverityWord) => J::String(
-            SEVERITY_WORDS
-                .get(i as usize)
-                .copied()
-                .unwrap_or("unknown")
-                .to_string(),
-        ),
-        (SqlValue::Integer(i), _) => J::from(i),
-        (SqlValue::Real(f), _) => J::from(f),
-        (SqlValue::Text(s), _) => J::String(s),
-        (SqlValue::Blob(b), _) => J::String(String::from_utf8_lossy(&b).into_owned()),
-        (SqlValue::Null, _) => J::Null,
-    }
 }
 
 #[cfg(test)]

@@ -56,3 +56,34 @@ pub fn id_range(conn: &Connection, from: i64, to: i64) -> Result<(i64, i64)> {
         None => (1, 0),
     })
 }
+
+/// The whole store as the zone map sees it: its zones (inclusive) and the earliest and
+/// latest `@timestamp` of any event (bounds that only ever widen, so every event lies
+/// within them); `None` for an empty store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub zones: (i64, i64),
+    pub ts: (i64, i64),
+}
+
+pub fn span(conn: &Connection) -> Result<Option<Span>> {
+    let row = conn.query_row(
+        "SELECT min(zone), max(zone), min(min_ts), max(max_ts) FROM zones",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        },
+    )?;
+    Ok(match row {
+        (Some(z0), Some(z1), Some(t0), Some(t1)) => Some(Span {
+            zones: (z0, z1),
+            ts: (t0, t1),
+        }),
+        _ => None,
+    })
+}

@@ -189,7 +189,10 @@ pub fn check(cases: Vec<(&str, Vec<&str>, Pred)>) {
     assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
 }
 
-pub fn top_counts(events: &[Value], field: &str) -> Vec<(String, u64)> {
+pub fn top_counts<'a>(
+    events: impl IntoIterator<Item = &'a Value>,
+    field: &str,
+) -> Vec<(String, u64)> {
     let mut m = std::collections::BTreeMap::<String, u64>::new();
     for e in events {
         // IP columns report addresses in canonical form (`::1`), however the sensor
