@@ -1,6 +1,7 @@
 //! aurora-store: the SQLite (FTS5) event store behind `aurora-search`.
 //!
-//! - [`schema`]: tables, indexes, migrations, connection setup;
+//! - [`schema`]: tables, indexes, migrations, connection setup (its SQL functions in
+//!   `functions.rs`);
 //! - [`doc`]: one NDJSON line → a row (hot columns, FTS text) or a heartbeat;
 //! - [`index`]: the threaded, batched indexer;
 //! - [`query`]: the Lucene-subset parser and its compiler to SQL;
@@ -13,6 +14,7 @@ pub mod codec;
 pub mod doc;
 pub mod error;
 pub mod fields;
+mod functions;
 pub mod index;
 pub mod ip;
 pub mod json;

@@ -4,13 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::functions::FunctionFlags;
-use std::sync::{Mutex, OnceLock};
-
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Result, StoreError};
-use crate::{codec, ip, time};
+use crate::functions;
 
 /// The schema version this code writes; stores with a lower version are migrated up.
 pub const SCHEMA_VERSION: i64 = 3;
@@ -295,7 +292,7 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     // Several indexers and readers may share a store: wait for locks rather than fail.
     conn.busy_timeout(Duration::from_secs(120))?;
-    register_value_functions(&conn)?;
+    functions::register_value_functions(&conn)?;
     if mode == Mode::Write {
         // Only takes effect on a store that has no table yet.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
@@ -336,7 +333,7 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     if mode == Mode::Read {
         conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
     }
-    register_doc_function(&conn)?;
+    functions::register_doc_function(&conn)?;
     Ok(conn)
 }
 
@@ -407,76 +404,6 @@ fn migrate(conn: &Connection) -> Result<()> {
     }
 }
 
-/// SQL functions the query compiler emits for fields that are not hot columns:
-/// `aurora_ip(text)` → key, `aurora_ip_text(key)` → text, `aurora_time(text)` → µs,
-/// `aurora_time_text(µs)` → RFC 3339; `aurora_ip_rekey(old key)` for migration 2 and
-/// `aurora_aid_rekey(old key, ts)` for migration 3.
-fn register_value_functions(conn: &Connection) -> Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    conn.create_scalar_function("aurora_ip", 1, flags, |ctx| {
-        Ok(ctx
-            .get_raw(0)
-            .as_str()
-            .ok()
-            .and_then(ip::key_of)
-            .map(|k| k.to_vec()))
-    })?;
-    conn.create_scalar_function("aurora_ip_text", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_blob().ok().and_then(ip::text_of))
-    })?;
-    conn.create_scalar_function("aurora_time", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_str().ok().and_then(time::parse_ts))
-    })?;
-    conn.create_scalar_function("aurora_time_text", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_i64().ok().map(time::format_ts))
-    })?;
-    conn.create_scalar_function("aurora_ip_rekey", 1, flags, |ctx| {
-        Ok(ctx
-            .get_raw(0)
-            .as_blob()
-            .ok()
-            .and_then(ip::rekey)
-            .map(|k| k.to_vec()))
-    })?;
-    conn.create_scalar_function("aurora_aid_rekey", 2, flags, |ctx| {
-        let old = ctx.get_raw(0).as_blob().ok();
-        let ts = ctx.get_raw(1).as_i64().ok();
-        Ok(match (old.and_then(|b| <[u8; 16]>::try_from(b).ok()), ts) {
-            (Some(id), Some(ts)) => crate::doc::dedup_key(ts, id).to_vec(),
-            // Already rekeyed, or not a key this code wrote: left as it is.
-            _ => old.unwrap_or_default().to_vec(),
-        })
-    })?;
-    Ok(())
-}
-
-/// `aurora_doc(blob)` → the event's JSON text; every SQL that reads `doc` goes through it.
-fn register_doc_function(conn: &Connection) -> Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    let dict = load_dict(conn)?;
-    // Made on first use: digesting the dictionary is most of what opening a store costs,
-    // and counts and `top` over hot fields never read a document.
-    let decoder: OnceLock<std::result::Result<Mutex<codec::Decoder>, String>> = OnceLock::new();
-    conn.create_scalar_function("aurora_doc", 1, flags, move |ctx| {
-        let blob = ctx
-            .get_raw(0)
-            .as_blob()
-            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-        let decoder = decoder
-            .get_or_init(|| {
-                codec::Decoder::new(dict.as_deref())
-                    .map(Mutex::new)
-                    .map_err(|e| format!("store dictionary: {e}"))
-            })
-            .as_ref()
-            .map_err(|e| rusqlite::Error::UserFunctionError(e.clone().into()))?;
-        let mut d = decoder.lock().unwrap_or_else(|p| p.into_inner());
-        d.decode(blob)
-            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
-    })?;
-    Ok(())
-}
-
 /// The store's compression dictionary, if it has one yet.
 pub fn load_dict(conn: &Connection) -> Result<Option<Vec<u8>>> {
     Ok(conn
@@ -499,6 +426,7 @@ pub fn save_dict(conn: &Connection, dict: &[u8]) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::search::{self, Filters};
+    use crate::{codec, ip, time};
 
     /// The event in [`v1_store`].
     const V1_DOC: &str = r#"{"@timestamp":"2024-03-01T10:00:00Z","source":{"ip":"10.1.2.3"},"destination":{"ip":"2001:db8::5"},"message":"Failed password for root"}"#;
