@@ -51,8 +51,13 @@ pub fn check_event_line(out: &[u8]) -> Result<(), String> {
 
 /// As [`check_event_line`], for fuzzing: a record that itself repeats a key
 /// in one object (anywhere, or in JSON carried inside a string such as a
-/// Wazuh `full_log`) keeps the repetition in its pass-through copy, so the
-/// repeated-key rule is waived for it. Everything else still holds.
+/// Wazuh `full_log`) may keep the repetition in its pass-through copy, so the
+/// repeated-key rule is waived for it. Everything else still holds. (The
+/// generic pass-through writer, `tape::write_value`, merges repeats into an
+/// array; the Suricata `suricata.eve` writers copy members one by one and
+/// keep them, because checking every key of every record against the ones
+/// before it would cost that hot path several per cent for input Suricata
+/// never writes.)
 pub fn check_event_line_from(out: &[u8], input: &[u8]) -> Result<(), String> {
     match check_event_line(out) {
         Err(e) if e.contains("appears twice") && input_repeats_a_key(input, 0) => Ok(()),

@@ -62,11 +62,63 @@ pub fn is_null(v: Value<'_, '_>) -> bool {
     v.as_null().is_some()
 }
 
-/// Writes any tape value back out as JSON text.
+/// Writes any tape value back out as JSON text. An object that repeats a key (valid JSON
+/// with no agreed meaning: readers keep the first copy or the last) is written with the
+/// key once and its values in an array, in their order, as the syslog structured-data
+/// writer does for a repeated parameter: nothing is lost and no reader has to choose.
 #[inline]
 pub fn write_value(out: &mut Vec<u8>, v: Value<'_, '_>) {
-    // Writing to a Vec cannot fail.
-    let _ = v.write(out);
+    if repeated_key(v).is_none() {
+        // Writing to a Vec cannot fail.
+        let _ = v.write(out);
+    } else {
+        write_merged(out, v);
+    }
+}
+
+/// [`write_value`] for a value with a repeated key somewhere inside.
+fn write_merged(out: &mut Vec<u8>, v: Value<'_, '_>) {
+    if let Some(o) = v.as_object() {
+        let members: Vec<(&str, Value<'_, '_>)> = o.iter().collect();
+        out.push(b'{');
+        let mut first = true;
+        for (i, (k, _)) in members.iter().enumerate() {
+            if members[..i].iter().any(|(x, _)| x == k) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            crate::json::write_str(out, k);
+            out.push(b':');
+            let mut same = members[i..].iter().filter(|(x, _)| x == k).map(|(_, v)| *v);
+            if members[i + 1..].iter().any(|(x, _)| x == k) {
+                out.push(b'[');
+                for (n, x) in same.enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    write_value(out, x);
+                }
+                out.push(b']');
+            } else if let Some(x) = same.next() {
+                write_value(out, x);
+            }
+        }
+        out.push(b'}');
+    } else if let Some(a) = v.as_array() {
+        out.push(b'[');
+        for (n, x) in a.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_value(out, x);
+        }
+        out.push(b']');
+    } else {
+        let _ = v.write(out);
+    }
 }
 
 /// Iterates an array's string members, skipping anything else.
@@ -92,5 +144,66 @@ pub fn repeated_key<'i>(v: Value<'_, 'i>) -> Option<&'i str> {
         a.iter().find_map(repeated_key)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(json: &str) -> String {
+        let mut buf = json.as_bytes().to_vec();
+        let tape = simd_json::to_tape(&mut buf).unwrap();
+        let mut out = Vec::new();
+        write_value(&mut out, tape.as_value());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn repeated_keys_are_written_once_with_every_value() {
+        let cases = [
+            (
+                "no repeat is copied as it is",
+                r#"{"a":1,"b":[true,null],"c":{"d":"x"}}"#,
+                r#"{"a":1,"b":[true,null],"c":{"d":"x"}}"#,
+            ),
+            (
+                "a repeat keeps both values in order, at the first's place",
+                r#"{"a":1,"b":2,"a":3}"#,
+                r#"{"a":[1,3],"b":2}"#,
+            ),
+            (
+                "three copies",
+                r#"{"a":"x","a":"y","a":"z"}"#,
+                r#"{"a":["x","y","z"]}"#,
+            ),
+            (
+                "objects are kept whole",
+                r#"{"x":{"a":1},"x":{"b":2}}"#,
+                r#"{"x":[{"a":1},{"b":2}]}"#,
+            ),
+            (
+                "deep inside an array",
+                r#"[{"k":1},{"q":{"k":1,"k":2}}]"#,
+                r#"[{"k":1},{"q":{"k":[1,2]}}]"#,
+            ),
+            (
+                "a repeat inside a repeat",
+                r#"{"a":{"b":1,"b":2},"a":3}"#,
+                r#"{"a":[{"b":[1,2]},3]}"#,
+            ),
+            (
+                "keys are escaped",
+                r#"{"a\"b":1,"a\"b":"\u0000"}"#,
+                r#"{"a\"b":[1,"\u0000"]}"#,
+            ),
+        ];
+        for (name, input, want) in cases {
+            let got = rewrite(input);
+            assert_eq!(got, want, "{name}");
+            let mut check = got.into_bytes();
+            let tape = simd_json::to_tape(&mut check).unwrap();
+            assert_eq!(repeated_key(tape.as_value()), None, "{name}");
+        }
     }
 }
