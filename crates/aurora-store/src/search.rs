@@ -235,9 +235,23 @@ fn count_sql(filters: &Filters) -> Result<Sql> {
     })
 }
 
+/// The FTS index's terms with the number of events holding each (an `fts5vocab` table
+/// in the connection's temporary schema: nothing is written to the store).
+const FTS_TERMS: &str = "temp.fts_terms";
+
+fn ensure_fts_terms(conn: &Connection, q: &Sql) -> Result<()> {
+    if q.sql.contains(FTS_TERMS) {
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TERMS} USING fts5vocab(main, fts, row)"
+        ))?;
+    }
+    Ok(())
+}
+
 /// Number of matching events.
 pub fn count(conn: &Connection, filters: &Filters) -> Result<u64> {
     let q = count_sql(&with_ids(conn, filters)?)?;
+    ensure_fts_terms(conn, &q)?;
     Ok(conn.query_row(&q.sql, params_from_iter(q.params), |r| r.get::<_, i64>(0))? as u64)
 }
 
@@ -293,7 +307,9 @@ pub fn explain_search(
 
 /// The plan of [`count`].
 pub fn explain_count(conn: &Connection, filters: &Filters) -> Result<String> {
-    explain(conn, &count_sql(&with_ids(conn, filters)?)?)
+    let q = count_sql(&with_ids(conn, filters)?)?;
+    ensure_fts_terms(conn, &q)?;
+    explain(conn, &q)
 }
 
 /// The commonest count, free text alone (`password`, `"Failed password"`, `a b`), is
@@ -308,6 +324,26 @@ fn count_fts_only(f: &Filters) -> Result<Option<Sql>> {
         Node::And(items) => items.iter().collect(),
         n => vec![n],
     };
+    // One plain word is one token, and FTS5 keeps each token's document count in its
+    // index: read that rather than walking the token's list (1M events, `duckdns` in
+    // 48,795 of them: 0.9 ms against 1.9). The store's FTS5 table is contentless and
+    // nothing is ever deleted from it, so the count is exact. Anything else (phrases,
+    // several words, letters the tokenizer folds beyond ASCII case) is matched.
+    if let [
+        Node::Term {
+            field: None,
+            value: query::Value::Word(w),
+            ..
+        },
+    ] = leaves[..]
+        && !w.is_empty()
+        && w.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Ok(Some(Sql {
+            sql: format!("SELECT coalesce((SELECT doc FROM {FTS_TERMS} WHERE term = ?), 0)"),
+            params: vec![SqlValue::Text(w.to_ascii_lowercase())],
+        }));
+    }
     let Some(terms) = leaves.into_iter().map(fts_leaf).collect::<Option<Vec<_>>>() else {
         return Ok(None);
     };
