@@ -62,7 +62,7 @@ pub fn top(
 ) -> Result<Vec<TopValue>> {
     // One snapshot for the zone map and the scan: a window found to hold the whole
     // store is not tested per event, which is only right if no event is added between.
-    let _snapshot = conn.unchecked_transaction()?;
+    let _snapshot = Snapshot::begin(conn)?;
     let filters = with_ids(conn, filters)?;
     match plan(conn, &filters, field, limit, least, 2)? {
         Plan::Runs { sql, column } => count_runs(conn, &sql, column, limit, least),
@@ -93,11 +93,29 @@ pub fn explain_top(
     limit: u64,
     least: bool,
 ) -> Result<String> {
-    let _snapshot = conn.unchecked_transaction()?;
+    let _snapshot = Snapshot::begin(conn)?;
     match plan(conn, &with_ids(conn, filters)?, field, limit, least, 1)? {
         Plan::Runs { sql, .. } | Plan::Tally { sql, .. } | Plan::Grouped { sql, .. } => {
             explain(conn, &sql)
         }
+    }
+}
+
+/// A read snapshot for the length of one `top` (a savepoint, so that a caller's own
+/// transaction may be open around it).
+struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self> {
+        conn.execute_batch("SAVEPOINT aurora_top")?;
+        Ok(Snapshot(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // Nothing was written; releasing ends the read.
+        let _ = self.0.execute_batch("RELEASE aurora_top");
     }
 }
 

@@ -190,3 +190,24 @@ fn live_input_that_goes_quiet_ends_bulk_mode() {
     let stats = indexer.join().unwrap().unwrap();
     assert_eq!(stats.inserted, 2);
 }
+
+#[test]
+fn top_works_inside_a_callers_transaction() {
+    // `top` reads in a snapshot of its own; a caller's open transaction must not make
+    // it fail ("cannot start a transaction within a transaction").
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    let conn = open(&db, Mode::Read).unwrap();
+    conn.execute_batch("BEGIN").unwrap();
+    let f = Filters {
+        from: Some(0),
+        ..Filters::default()
+    };
+    for _ in 0..2 {
+        let top = aurora_store::top(&conn, &f, "aurora.source", 10, false).unwrap();
+        assert_eq!(top.len(), 1);
+        assert_eq!(top[0].value, "w");
+        assert_eq!(top[0].count, 2);
+    }
+    conn.execute_batch("COMMIT").unwrap();
+}
