@@ -94,31 +94,28 @@ fn write_merged(out: &mut Vec<u8>, v: Value<'_, '_>) {
             out.push(b':');
             let mut same = members[i..].iter().filter(|(x, _)| x == k).map(|(_, v)| *v);
             if members[i + 1..].iter().any(|(x, _)| x == k) {
-                out.push(b'[');
-                for (n, x) in same.enumerate() {
-                    if n > 0 {
-                        out.push(b',');
-                    }
-                    write_value(out, x);
-                }
-                out.push(b']');
+                write_array(out, same);
             } else if let Some(x) = same.next() {
                 write_value(out, x);
             }
         }
         out.push(b'}');
     } else if let Some(a) = v.as_array() {
-        out.push(b'[');
-        for (n, x) in a.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            write_value(out, x);
-        }
-        out.push(b']');
+        write_array(out, a.iter());
     } else {
         let _ = v.write(out);
     }
+}
+
+fn write_array<'t, 'i: 't>(out: &mut Vec<u8>, items: impl Iterator<Item = Value<'t, 'i>>) {
+    out.push(b'[');
+    for (n, x) in items.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write_value(out, x);
+    }
+    out.push(b']');
 }
 
 /// Iterates an array's string members, skipping anything else.
