@@ -13,7 +13,7 @@ complete -c aurora-norm -s j -l threads -d 'Worker threads (default: the number 
 complete -c aurora-norm -l artifact -d 'Velociraptor artifact name for rows whose file name and row do not say (e.g. Windows.EventLogs.RDPAuth)' -r
 complete -c aurora-norm -s m -l mapping -d 'Read every JSON line through this mapping file (TOML: timestamp field and format, field renames to ECS, constants, severity rule); see the CUSTOM MAPPINGS section of the README' -r -F
 complete -c aurora-norm -l tz -d 'Time zone of syslog stamps that carry none (an IANA name such as Europe/Berlin); recorded in event.timezone. Default: UTC' -r
-complete -c aurora-norm -l year -d 'Year of syslog stamps that carry none (RFC 3164). Default: the current year, or the previous one for stamps more than a day in the future' -r
+complete -c aurora-norm -l year -d 'Year of syslog stamps that carry none (RFC 3164). Default: the year the file was last modified (the current year for standard input), or the previous one for stamps more than a day later than that' -r
 complete -c aurora-norm -l generate -d 'Print a man page or a shell completion script, then exit' -r -f -a "man\t''
 complete-bash\t''
 complete-zsh\t''

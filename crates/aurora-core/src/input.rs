@@ -13,6 +13,9 @@ pub struct Input {
     pub reader: Box<dyn Read + Send>,
     /// Data arrives over time (pipe, terminal, socket): flush when idle.
     pub live: bool,
+    /// When a regular file was last modified (µs since the epoch); None for
+    /// standard input, pipes and sockets.
+    pub written: Option<i64>,
 }
 
 /// Opens `path` (`-` is stdin). Gzip is recognized by its magic bytes, so a
@@ -25,6 +28,7 @@ pub fn open(path: &str) -> io::Result<Input> {
             name: "-".into(),
             reader: sniff_gzip(Box::new(stdin))?,
             live,
+            written: None,
         });
     }
     let f = File::open(Path::new(path))?;
@@ -35,12 +39,21 @@ pub fn open(path: &str) -> io::Result<Input> {
         ));
     }
     use std::os::unix::fs::FileTypeExt;
-    let ft = f.metadata()?.file_type();
+    let meta = f.metadata()?;
+    let ft = meta.file_type();
     let live = ft.is_fifo() || ft.is_socket() || ft.is_char_device();
+    let written = match (ft.is_file(), meta.modified()) {
+        (true, Ok(t)) => t
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_micros()).ok()),
+        _ => None,
+    };
     Ok(Input {
         name: path.to_string(),
         reader: sniff_gzip(Box::new(f))?,
         live,
+        written,
     })
 }
 

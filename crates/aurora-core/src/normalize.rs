@@ -112,6 +112,9 @@ pub struct Normalizer {
     velo_hint: Option<source::velociraptor::FileHint>,
     /// The `alerts.log` record being collected (records span lines).
     alerts_log: source::wazuh::AlertsLog,
+    /// When the input was written, if known: year-less syslog stamps are dated
+    /// from it rather than from the clock.
+    written: Option<time::Micros>,
 }
 
 impl Normalizer {
@@ -127,7 +130,18 @@ impl Normalizer {
             log_hint: None,
             velo_hint: None,
             alerts_log: Default::default(),
+            written: None,
         }
+    }
+
+    /// When the input now being read was last written (a file's modification
+    /// time). RFC 3164 stamps carry no year, and a log is received before its
+    /// file is last written: dating them from that time rather than from the
+    /// clock gets the year right for a file handed over long after, and makes
+    /// normalizing the same file twice give the same times (and so the same
+    /// events to the store). None: the clock.
+    pub fn set_written(&mut self, at: Option<time::Micros>) {
+        self.written = at;
     }
 
     /// The module of the last event produced (for per-source counts).
@@ -267,7 +281,9 @@ impl Normalizer {
     fn syslog_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
         let text = std::str::from_utf8(line).map_err(utf8_error)?;
         self.ev.clear();
-        source::syslog::normalize(text, &self.opts.syslog, self.opts.now, &mut self.ev)?;
+        // A file dated in the future (clock skew, a bad copy) would push stamps a year on.
+        let received = self.written.map_or(self.opts.now, |w| w.min(self.opts.now));
+        source::syslog::normalize(text, &self.opts.syslog, received, &mut self.ev)?;
         self.finish(line, out);
         Ok(Outcome::Event)
     }

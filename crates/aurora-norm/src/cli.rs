@@ -63,8 +63,9 @@ pub struct Args {
           value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_tz(s))]
     pub tz: Option<aurora_core::source::syslog::Zone>,
 
-    /// Year of syslog stamps that carry none (RFC 3164). Default: the current
-    /// year, or the previous one for stamps more than a day in the future.
+    /// Year of syslog stamps that carry none (RFC 3164). Default: the year the
+    /// file was last modified (the current year for standard input), or the
+    /// previous one for stamps more than a day later than that.
     #[arg(long, value_name = "YEAR",
           value_parser = |s: &str| aurora_core::source::syslog::Settings::parse_year(s))]
     pub year: Option<i32>,

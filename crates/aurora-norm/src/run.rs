@@ -51,6 +51,9 @@ struct Job {
     seq: u64,
     /// The input's display name (`hunt.zip:results/…` for a zip member).
     input: Arc<str>,
+    /// When the input file was last written (µs), which dates its year-less syslog
+    /// stamps; None for standard input, pipes and zip members (the clock dates them).
+    written: Option<i64>,
     payload: Payload,
     header: Option<Arc<Header>>,
     /// Input went idle after this chunk: make its output visible now.
@@ -169,7 +172,7 @@ fn read_all(cfg: &Config, mut emit: impl FnMut(Job) -> Result<Option<Vec<u8>>>) 
             // A Velociraptor export: each result file is an input of its own.
             let r = aurora_core::input_zip::for_each_member(path, |member, reader| {
                 let input: Arc<str> = format!("{name}:{member}").into();
-                read_one(cfg, input, reader, false, &mut seq, &mut emit)
+                read_one(cfg, input, None, reader, false, &mut seq, &mut emit)
                     .map_err(|e| std::io::Error::other(format!("{e:#}")))
             });
             if let Err(e) = r {
@@ -187,6 +190,7 @@ fn read_all(cfg: &Config, mut emit: impl FnMut(Job) -> Result<Option<Vec<u8>>>) 
                 read_one(
                     cfg,
                     name.as_str().into(),
+                    input.written,
                     &mut reader,
                     input.live,
                     &mut seq,
@@ -215,6 +219,7 @@ fn record_cut(chunk: &[u8], multiline: bool) -> usize {
 fn read_one(
     cfg: &Config,
     input: Arc<str>,
+    written: Option<i64>,
     reader: &mut dyn std::io::Read,
     live: bool,
     seq: &mut u64,
@@ -239,6 +244,7 @@ fn read_one(
                     emit(Job::lines(
                         *seq,
                         input.clone(),
+                        written,
                         std::mem::take(&mut carry),
                         header,
                         false,
@@ -284,6 +290,7 @@ fn read_one(
         if let Some(b) = emit(Job {
             seq: *seq,
             input: input.clone(),
+            written,
             payload,
             header,
             idle,
@@ -299,6 +306,7 @@ impl Job {
         Job {
             seq,
             input,
+            written: None,
             payload: Payload::OpenError(msg),
             header: None,
             idle: false,
@@ -308,6 +316,7 @@ impl Job {
     fn lines(
         seq: u64,
         input: Arc<str>,
+        written: Option<i64>,
         data: Vec<u8>,
         header: Option<Arc<Header>>,
         idle: bool,
@@ -315,6 +324,7 @@ impl Job {
         Job {
             seq,
             input,
+            written,
             payload: Payload::Lines(data),
             header,
             idle,
@@ -351,6 +361,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
         }
         Payload::Lines(data) => {
             norm.start_input(&job.input, job.header);
+            norm.set_written(job.written);
             for line in ndjson::lines(&data) {
                 done.lines += 1;
                 match norm.line(line, &mut done.out) {

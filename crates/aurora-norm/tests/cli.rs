@@ -163,3 +163,63 @@ fn gzip_directories_and_globs_read_like_plain_files() {
         }
     }
 }
+
+#[test]
+fn a_files_year_less_stamps_take_the_year_it_was_written() {
+    // RFC 3164 stamps carry no year. A file's lines were received before it was last
+    // written, so a file handed over long after dates from its modification time: a
+    // log ending on 1 January 2021 holds 31 December 2020 and 1 January 2021.
+    let dir = tempdir("year-from-mtime");
+    let log = dir.join("auth.log");
+    std::fs::write(
+        &log,
+        "Dec 31 23:59:59 mail sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2\n\
+         Jan  1 00:00:01 mail sshd[2]: Accepted password for root from 10.0.0.1 port 22 ssh2\n",
+    )
+    .unwrap();
+    let written = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_609_502_400); // 2021-01-01T12:00:00Z
+    std::fs::File::options()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_modified(written)
+        .unwrap();
+    let stamps = |extra: &[&str]| -> Vec<String> {
+        let o = run({
+            let mut c = norm();
+            c.args(extra).arg(&log);
+            c
+        });
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        events(&o.stdout)
+            .iter()
+            .map(|e| e["@timestamp"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        stamps(&[]),
+        ["2020-12-31T23:59:59.000000Z", "2021-01-01T00:00:01.000000Z"]
+    );
+    // Normalizing the same file again gives the same times (and so the same events).
+    assert_eq!(stamps(&[]), stamps(&[]));
+    // --year still decides.
+    assert_eq!(
+        stamps(&["--year", "2019"]),
+        ["2019-12-31T23:59:59.000000Z", "2019-01-01T00:00:01.000000Z"]
+    );
+    // Read from standard input, the same lines are dated from the clock.
+    let o = run({
+        let mut c = norm();
+        c.stdin(std::fs::File::open(&log).unwrap());
+        c
+    });
+    // Dated from the clock: within the year before now (or a day ahead of it).
+    let now = aurora_core::time::now_micros();
+    let day = 86_400 * aurora_core::time::MICROS_PER_SEC;
+    for e in events(&o.stdout) {
+        let ts = e["@timestamp"].as_str().unwrap();
+        let at = aurora_core::time::parse_iso8601(ts).unwrap().utc(0);
+        assert!(at <= now + day && at > now - 367 * day, "{ts}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
