@@ -87,14 +87,25 @@ pub(super) fn alert<'i>(ev: &mut Event, a: Value<'_, 'i>) -> AlertInfo<'i> {
         Some(s) if s >= 4 => 1,
         _ => 0,
     };
-    let Some(md) = metadata else { return info };
+    if let Some(md) = metadata
+        && metadata_fields(ev, md)
+    {
+        info.severity = 5;
+    }
+    info
+}
+
+/// threat.* and file.name from an alert's `metadata`; true when its
+/// `signature_severity` is Critical (DESIGN.md's severity 5).
+pub(super) fn metadata_fields(ev: &mut Event, md: Value<'_, '_>) -> bool {
     let Some(mo) = md.as_object() else {
         ev.warn(format!(
             "alert.metadata is {}, expected an object of string arrays; kept as is",
             super::describe(md)
         ));
-        return info;
+        return false;
     };
+    let mut critical = false;
     let mut tactic_ids: Few<&str, 8> = Few::default();
     let mut tactic_names: Few<&str, 8> = Few::default();
     let mut tech_ids: Few<&str, 8> = Few::default();
@@ -121,7 +132,7 @@ pub(super) fn alert<'i>(ev: &mut Event, a: Value<'_, 'i>) -> AlertInfo<'i> {
             "signature_severity"
                 if each_str(v).any(|s| s.trim().eq_ignore_ascii_case("critical")) =>
             {
-                info.severity = 5;
+                critical = true;
             }
             "filename" => {
                 if let Some(s) = each_str(v).next() {
@@ -137,7 +148,7 @@ pub(super) fn alert<'i>(ev: &mut Event, a: Value<'_, 'i>) -> AlertInfo<'i> {
         ));
     }
     threat(ev, &tactic_ids, &tactic_names, &tech_ids, &tech_names);
-    info
+    critical
 }
 
 /// threat.* from the mitre_* metadata, names taken from the ATT&CK

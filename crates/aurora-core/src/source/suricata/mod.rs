@@ -312,6 +312,13 @@ pub fn map_alert(ev: &mut Event, alert: Value<'_, '_>) -> u8 {
     alert::alert(ev, alert).severity
 }
 
+/// threat.* (ATT&CK, names from the catalogue) and file.name from an EVE
+/// alert's `metadata`, for parsers that map the rest of the alert their own
+/// way (Wazuh's); true when the rule's `signature_severity` is Critical.
+pub fn map_alert_metadata(ev: &mut Event, metadata: Value<'_, '_>) -> bool {
+    alert::metadata_fields(ev, metadata)
+}
+
 /// The root keys the mapping reads (and `flow_id`, which suricata.eve
 /// rewrites), found by length first: a record has a dozen keys or more, and
 /// a chain of string compares per key adds up.

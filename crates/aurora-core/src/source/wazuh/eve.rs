@@ -10,7 +10,11 @@
 //! leaves only the fast.log line, which is parsed here.
 //!
 //! This deliberately does not call the Suricata parser: the two are written
-//! in parallel, and the handful of fields needed for linking are few.
+//! in parallel, and the handful of fields needed for linking are few. The
+//! alert's ATT&CK metadata is the exception: it goes through the Suricata
+//! mapping (`suricata::map_alert_metadata`), whose catalogue lookups and
+//! sub-technique splitting are too much to write twice, so both paths give the
+//! same `threat.*`.
 
 use crate::community_id;
 use crate::event::Event;
@@ -257,12 +261,10 @@ fn map_alert(alert: Value<'_, '_>, ev: &mut Event, severity: &mut u8) {
                     );
                 }
             }
-            "metadata" => {
-                critical = v
-                    .get("signature_severity")
-                    .into_iter()
-                    .flat_map(tape::strs)
-                    .any(|s| s == "Critical");
+            // The same ATT&CK mapping as the alert read straight from EVE, so
+            // the two line up on threat.* too.
+            "metadata" if !tape::is_null(v) => {
+                critical = crate::source::suricata::map_alert_metadata(ev, v);
             }
             _ => {}
         }
