@@ -36,7 +36,8 @@ enum Plan {
     /// `sql` returns the column's values in the order of its index, counted in runs.
     Runs { sql: Sql, column: Column },
     /// `sql` returns the column's values in any order, tallied in a hash map: for
-    /// columns without an index, whose values are few (ports, severities, kinds).
+    /// columns without an index, whose values are few (ports, severities, kinds), and
+    /// for an indexed one whose index a bulk load has not built yet.
     Tally { sql: Sql, column: Column },
     /// `sql` groups and orders; `min_count` is its last parameter but one.
     Grouped { sql: Sql, kind: Kind },
@@ -77,10 +78,10 @@ pub fn top(
                     return Ok(out);
                 }
             }
-            match plan(conn, &filters, field, limit, least, 1)? {
-                Plan::Grouped { sql, kind } => grouped_rows(conn, &sql, kind),
-                _ => unreachable!("a field's plan does not depend on min_count"),
-            }
+            let mut sql = sql;
+            let at = sql.params.len() - 2;
+            sql.params[at] = SqlValue::Integer(1);
+            grouped_rows(conn, &sql, kind)
         }
     }
 }
