@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input("access.json", None);
+    n.start_input("access.json", None, None);
     let mut out = Vec::new();
     for line in records.split(|b| *b == b'\n') {
         let _ = n.line(line, &mut out);

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input(NAMES[pick as usize % NAMES.len()], None);
+    n.start_input(NAMES[pick as usize % NAMES.len()], None, None);
     let mut out = Vec::new();
     for line in data.split(|b| *b == b'\n') {
         let _ = n.line(line, &mut out);

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input("alerts.json", None);
+    n.start_input("alerts.json", None, None);
     let mut out = Vec::new();
     // Lines as the reader splits them, so alerts.log records span lines.
     for line in data.split(|b| *b == b'\n') {

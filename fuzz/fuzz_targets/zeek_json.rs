@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input("dns.log", None);
+    n.start_input("dns.log", None, None);
     let mut out = Vec::new();
     for line in data.split(|&b| b == b'\n') {
         out.clear();

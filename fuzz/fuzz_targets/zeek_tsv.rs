@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input("conn.log", None);
+    n.start_input("conn.log", None, None);
     let mut out = Vec::new();
     for line in HEADER.as_bytes().split(|&b| b == b'\n') {
         assert_eq!(n.line(line, &mut out), Ok(Outcome::Skipped));

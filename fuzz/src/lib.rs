@@ -11,7 +11,7 @@ pub fn normalizer(format: Format) -> Normalizer {
         now: 1_700_000_000_000_000,
         ..Options::default()
     }));
-    n.start_input("fuzz.log", None);
+    n.start_input("fuzz.log", None, None);
     n
 }
 

@@ -112,14 +112,15 @@ pub struct Normalizer {
     velo_hint: Option<source::velociraptor::FileHint>,
     /// The `alerts.log` record being collected (records span lines).
     alerts_log: source::wazuh::AlertsLog,
-    /// When the input was written, if known: year-less syslog stamps are dated
-    /// from it rather than from the clock.
-    written: Option<time::Micros>,
+    /// When the input was received, as far as can be told: year-less syslog
+    /// stamps are dated from it (see [`Normalizer::start_input`]).
+    received: time::Micros,
 }
 
 impl Normalizer {
     pub fn new(opts: Arc<Options>) -> Self {
         Self {
+            received: opts.now,
             opts,
             buffers: Buffers::new(4096),
             tape: Some(Tape::null().reset()),
@@ -130,18 +131,7 @@ impl Normalizer {
             log_hint: None,
             velo_hint: None,
             alerts_log: Default::default(),
-            written: None,
         }
-    }
-
-    /// When the input now being read was last written (a file's modification
-    /// time). RFC 3164 stamps carry no year, and a log is received before its
-    /// file is last written: dating them from that time rather than from the
-    /// clock gets the year right for a file handed over long after, and makes
-    /// normalizing the same file twice give the same times (and so the same
-    /// events to the store). None: the clock.
-    pub fn set_written(&mut self, at: Option<time::Micros>) {
-        self.written = at;
     }
 
     /// The module of the last event produced (for per-source counts).
@@ -156,7 +146,21 @@ impl Normalizer {
     /// Starts a new input: forgets any Zeek header and takes the file name
     /// as a hint to the log type. `tsv_header` is the header in force at the
     /// point where reading starts (for chunks handed to worker threads).
-    pub fn start_input(&mut self, name: &str, tsv_header: Option<Arc<zeek_tsv::Header>>) {
+    ///
+    /// `written`: when the input was last written (a file's modification time;
+    /// None for standard input and pipes, which the clock dates). RFC 3164
+    /// stamps carry no year, and a log is received before its file is last
+    /// written: dating them from that time rather than from the clock gets the
+    /// year right for a file handed over long after, and makes normalizing the
+    /// same file twice give the same times (and so the same events to the
+    /// store). A time in the future (clock skew, a bad copy) counts as now.
+    pub fn start_input(
+        &mut self,
+        name: &str,
+        tsv_header: Option<Arc<zeek_tsv::Header>>,
+        written: Option<time::Micros>,
+    ) {
+        self.received = written.map_or(self.opts.now, |w| w.min(self.opts.now));
         self.tsv = zeek_tsv::HeaderState::new(tsv_header);
         self.log_hint = source::zeek::log_type_from_file_name(name).map(str::to_string);
         self.velo_hint = source::velociraptor::FileHint::from_name(name);
@@ -281,9 +285,7 @@ impl Normalizer {
     fn syslog_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Result<Outcome, RecordError> {
         let text = std::str::from_utf8(line).map_err(utf8_error)?;
         self.ev.clear();
-        // A file dated in the future (clock skew, a bad copy) would push stamps a year on.
-        let received = self.written.map_or(self.opts.now, |w| w.min(self.opts.now));
-        source::syslog::normalize(text, &self.opts.syslog, received, &mut self.ev)?;
+        source::syslog::normalize(text, &self.opts.syslog, self.received, &mut self.ev)?;
         self.finish(line, out);
         Ok(Outcome::Event)
     }

@@ -19,7 +19,7 @@ fn caddy_mapping() -> Arc<Mapping> {
 
 fn run(opts: Options, text: &str) -> (Vec<Value>, Vec<String>) {
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input("caddy-access.json", None);
+    n.start_input("caddy-access.json", None, None);
     let mut out = Vec::new();
     let mut rejects = Vec::new();
     for line in text.lines() {

@@ -38,7 +38,7 @@ fn feed(format: Format, name: &str, data: &[u8]) {
         now: 1_700_000_000_000_000,
         ..Options::default()
     }));
-    n.start_input(name, None);
+    n.start_input(name, None, None);
     let mut out = Vec::new();
     for line in aurora_core::ndjson::lines(data) {
         out.clear();

@@ -542,7 +542,7 @@ fn wazuh_and_suricata_lines_mix_in_one_input() {
     ))
     .unwrap();
     let mut n = Normalizer::new(Arc::new(Options::default()));
-    n.start_input("mixed.json", None);
+    n.start_input("mixed.json", None, None);
     let mut out = Vec::new();
     assert_eq!(
         n.line(wazuh.lines().next().unwrap().as_bytes(), &mut out),

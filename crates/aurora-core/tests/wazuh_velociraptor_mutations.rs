@@ -87,7 +87,7 @@ fn check(opts: Options, name: &str, files: &[&str], rounds: usize, seed: u64) {
     }
     let mut rng = Rng(seed);
     let mut n = Normalizer::new(opts);
-    n.start_input(name, None);
+    n.start_input(name, None, None);
     let mut out = Vec::new();
     let mut events = 0;
     for _ in 0..rounds {

@@ -292,7 +292,7 @@ fn bad_input_is_rejected_with_a_precise_reason() {
         let path = testdata(&format!("bad/{file}"));
         let bytes = std::fs::read(&path).unwrap();
         let mut n = Normalizer::new(opts(Format::Auto));
-        n.start_input(path.to_str().unwrap(), None);
+        n.start_input(path.to_str().unwrap(), None, None);
         let (mut events, mut rejects) = (Vec::new(), Vec::new());
         for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
             let mut out = Vec::new();

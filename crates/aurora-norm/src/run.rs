@@ -360,8 +360,7 @@ fn process(norm: &mut Normalizer, cfg: &Config, job: Job, mut out: Vec<u8>) -> D
             });
         }
         Payload::Lines(data) => {
-            norm.start_input(&job.input, job.header);
-            norm.set_written(job.written);
+            norm.start_input(&job.input, job.header, job.written);
             for line in ndjson::lines(&data) {
                 done.lines += 1;
                 match norm.line(line, &mut done.out) {

@@ -31,6 +31,15 @@ pub struct TopValue {
     pub count: u64,
 }
 
+impl TopValue {
+    fn new(v: SqlValue, count: u64, kind: Kind) -> Self {
+        TopValue {
+            value: display_value(v, kind),
+            count,
+        }
+    }
+}
+
 /// How [`top`] answers for a field.
 enum Plan {
     /// `sql` returns the column's values in the order of its index, counted in runs.
@@ -242,14 +251,7 @@ fn window(conn: &Connection, filters: &Filters, sorted: bool, cond: &mut Sql) ->
                 .extend([SqlValue::Integer(lo), SqlValue::Integer(hi)]);
         }
     }
-    if let Some(from) = filters.from {
-        cond.sql.push_str(" AND +e.ts >= ?");
-        cond.params.push(SqlValue::Integer(from));
-    }
-    if let Some(to) = filters.to {
-        cond.sql.push_str(" AND +e.ts < ?");
-        cond.params.push(SqlValue::Integer(to));
-    }
+    filters.push_time(cond, "+e.ts");
     Ok(())
 }
 
@@ -261,10 +263,7 @@ fn grouped_rows(conn: &Connection, q: &Sql, kind: Kind) -> Result<Vec<TopValue>>
     let mut out = Vec::new();
     for row in rows {
         let (v, n) = row?;
-        out.push(TopValue {
-            value: display_value(v, kind),
-            count: n as u64,
-        });
+        out.push(TopValue::new(v, n as u64, kind));
     }
     Ok(out)
 }
@@ -308,10 +307,7 @@ fn count_runs(
         .heap
         .into_sorted_vec()
         .into_iter()
-        .map(|k| TopValue {
-            value: display_value(k.value, column.kind),
-            count: k.count,
-        })
+        .map(|k| TopValue::new(k.value, k.count, column.kind))
         .collect())
 }
 
@@ -347,16 +343,6 @@ fn tally(
             }
         }
     }
-    // 1 and 1.0 are the same value to SQLite.
-    for (v, n) in others.values_mut() {
-        if let SqlValue::Real(f) = *v
-            && f.fract() == 0.0
-            && f.abs() < 9.0e18
-            && let Some(m) = ints.remove(&(f as i64))
-        {
-            *n += m;
-        }
-    }
     let cmp = |a: &(SqlValue, u64), b: &(SqlValue, u64)| {
         let by_count = if least { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
         by_count.then_with(|| sql_order(&a.0, &b.0, column.nocase))
@@ -374,14 +360,13 @@ fn tally(
     all.sort_unstable_by(cmp);
     Ok(all
         .into_iter()
-        .map(|(v, n)| TopValue {
-            value: display_value(v, column.kind),
-            count: n,
-        })
+        .map(|(v, n)| TopValue::new(v, n, column.kind))
         .collect())
 }
 
 /// `v` as bytes that are equal exactly when SQLite's comparison says the values are.
+/// (A hot column's affinity stores an integral number as an integer, so a real here is
+/// never equal to an integer, and never -0.0.)
 fn tally_key(v: ValueRef<'_>, nocase: bool, key: &mut Vec<u8>) {
     key.clear();
     match v {
@@ -392,8 +377,6 @@ fn tally_key(v: ValueRef<'_>, nocase: bool, key: &mut Vec<u8>) {
         }
         ValueRef::Real(f) => {
             key.push(2);
-            // -0.0 = 0.0
-            let f = if f == 0.0 { 0.0f64 } else { f };
             key.extend_from_slice(&f.to_bits().to_be_bytes());
         }
         ValueRef::Text(t) => {
@@ -509,13 +492,12 @@ enum Tag {
 
 impl RunValue {
     /// Equal as SQLite's index compares them: numbers by value, text by bytes or ASCII
-    /// case-insensitively, blobs by bytes.
+    /// case-insensitively, blobs by bytes. (An integer never equals a real here: the
+    /// hot columns' affinity stores integral numbers as integers.)
     fn same(&self, v: ValueRef<'_>, nocase: bool) -> bool {
         match (self.tag, v) {
             (Tag::Int, ValueRef::Integer(i)) => self.int == i,
             (Tag::Real, ValueRef::Real(f)) => self.real == f,
-            (Tag::Int, ValueRef::Real(f)) => self.int as f64 == f,
-            (Tag::Real, ValueRef::Integer(i)) => self.real == i as f64,
             (Tag::Text, ValueRef::Text(t)) if nocase => self.bytes.eq_ignore_ascii_case(t),
             (Tag::Text, ValueRef::Text(t)) | (Tag::Blob, ValueRef::Blob(t)) => self.bytes == t,
             (Tag::Null, ValueRef::Null) => true,

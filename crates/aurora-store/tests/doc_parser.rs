@@ -45,7 +45,7 @@ fn ecs_lines() -> Vec<String> {
             now: 1_700_000_000_000_000,
             ..Options::default()
         }));
-        n.start_input(&f.display().to_string(), None);
+        n.start_input(&f.display().to_string(), None, None);
         for line in aurora_core::ndjson::lines(&data) {
             let mut out = Vec::new();
             if let Ok(Outcome::Event) = n.line(line, &mut out) {

@@ -66,24 +66,15 @@ pub fn is_null(v: Value<'_, '_>) -> bool {
 /// with no agreed meaning: readers keep the first copy or the last) is written with the
 /// key once and its values in an array, in their order, as the syslog structured-data
 /// writer does for a repeated parameter: nothing is lost and no reader has to choose.
-#[inline]
+/// One pass: each key is compared with its object's other keys as it is written
+/// (objects in log records are small), with no check of the whole value beforehand.
 pub fn write_value(out: &mut Vec<u8>, v: Value<'_, '_>) {
-    if repeated_key(v).is_none() {
-        // Writing to a Vec cannot fail.
-        let _ = v.write(out);
-    } else {
-        write_merged(out, v);
-    }
-}
-
-/// [`write_value`] for a value with a repeated key somewhere inside.
-fn write_merged(out: &mut Vec<u8>, v: Value<'_, '_>) {
     if let Some(o) = v.as_object() {
-        let members: Vec<(&str, Value<'_, '_>)> = o.iter().collect();
         out.push(b'{');
         let mut first = true;
-        for (i, (k, _)) in members.iter().enumerate() {
-            if members[..i].iter().any(|(x, _)| x == k) {
+        for (i, (k, x)) in o.iter().enumerate() {
+            // A repeated key was written with its first copy.
+            if o.keys().take(i).any(|p| p == k) {
                 continue;
             }
             if !first {
@@ -92,10 +83,12 @@ fn write_merged(out: &mut Vec<u8>, v: Value<'_, '_>) {
             first = false;
             crate::json::write_str(out, k);
             out.push(b':');
-            let mut same = members[i..].iter().filter(|(x, _)| x == k).map(|(_, v)| *v);
-            if members[i + 1..].iter().any(|(x, _)| x == k) {
-                write_array(out, same);
-            } else if let Some(x) = same.next() {
+            if o.keys().skip(i + 1).any(|p| p == k) {
+                write_array(
+                    out,
+                    o.iter().skip(i).filter(|(p, _)| *p == k).map(|(_, x)| x),
+                );
+            } else {
                 write_value(out, x);
             }
         }
@@ -103,6 +96,7 @@ fn write_merged(out: &mut Vec<u8>, v: Value<'_, '_>) {
     } else if let Some(a) = v.as_array() {
         write_array(out, a.iter());
     } else {
+        // Writing to a Vec cannot fail.
         let _ = v.write(out);
     }
 }

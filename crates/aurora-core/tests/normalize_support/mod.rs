@@ -15,7 +15,7 @@ pub struct Run {
 
 pub fn run_text(opts: Options, name: &str, text: &str) -> Run {
     let mut n = Normalizer::new(Arc::new(opts));
-    n.start_input(name, None);
+    n.start_input(name, None, None);
     let mut out = Vec::new();
     let mut rejects = Vec::new();
     for (i, line) in text.split('\n').enumerate() {

@@ -32,7 +32,7 @@ pub fn opts(format: Format) -> Arc<Options> {
 
 pub fn run_text(name: &str, text: &str, format: Format) -> Run {
     let mut n = Normalizer::new(opts(format));
-    n.start_input(name, None);
+    n.start_input(name, None, None);
     let mut run = Run {
         events: Vec::new(),
         rejects: Vec::new(),

@@ -372,7 +372,7 @@ mod tests {
     fn only_the_ossec_tag_makes_a_syslog_line_a_wazuh_alert() {
         use crate::{Normalizer, Options};
         let mut n = Normalizer::new(std::sync::Arc::new(Options::default()));
-        n.start_input("syslog", None);
+        n.start_input("syslog", None, None);
         let module = |n: &mut Normalizer, l: &str| {
             let mut out = Vec::new();
             n.line(l.as_bytes(), &mut out).unwrap();
